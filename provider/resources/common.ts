@@ -1,0 +1,316 @@
+/**
+ * What every resource provider shares: input validation for `check`, an exact `diff`
+ * driven by the same field table, composite ids, and the error that reports a
+ * partly created object to the engine.
+ *
+ * Each resource declares its inputs once, as a `Schema`: type, rules, and what a
+ * change does (update in place or replace). `check` and `diff` are derived from it.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { plainOutputs } from "../client/outputs";
+
+/**
+ * The engine's placeholder for a value not known yet (preview). It arrives as this
+ * string whatever the field's type, so validation lets it through.
+ */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function containsUnknown(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
+  return false;
+}
+
+export const DOMINO_ID = /^[0-9a-f]{24}$/i;
+
+export type FieldKind = "string" | "boolean" | "integer" | "stringArray" | "object" | "objectArray" | "stringMap";
+
+export interface FieldRule {
+  kind: FieldKind;
+  required?: boolean;
+  /** Allowed values, matched case-insensitively and rewritten to this spelling. */
+  oneOf?: readonly string[];
+  /** Must be a Domino object id (24 hexadecimal characters). */
+  dominoId?: boolean;
+  nonEmpty?: boolean;
+  pattern?: { regex: RegExp; rule: string };
+  min?: number;
+  max?: number;
+  /** Filled in by `check` when the input is absent. */
+  default?: unknown;
+  /** Fields of an object, or of each object in an array. */
+  fields?: Record<string, FieldRule>;
+  /** An extra rule; returns the reason when the value breaks it. */
+  validate?: (value: unknown, inputs: Record<string, unknown>) => string | undefined;
+}
+
+export interface InputRule extends FieldRule {
+  /** How a change is applied: in place, by replacing the object, or not at all (ignored by diff). */
+  onChange: "update" | "replace" | "ignore";
+  /** The server picks the value when it is not given, so its absence is not a change. */
+  computedWhenAbsent?: boolean;
+}
+
+export type Schema = Record<string, InputRule>;
+
+type Failure = pulumi.dynamic.CheckFailure;
+
+function describeKind(kind: FieldKind): string {
+  switch (kind) {
+    case "stringArray":
+      return "a list of strings";
+    case "objectArray":
+      return "a list of objects";
+    case "stringMap":
+      return "a map of strings";
+    case "integer":
+      return "an integer";
+    case "object":
+      return "an object";
+    default:
+      return `a ${kind}`;
+  }
+}
+
+function validateValue(
+  resource: string,
+  path: string,
+  value: unknown,
+  rule: FieldRule,
+  inputs: Record<string, unknown>,
+  failures: Failure[],
+): unknown {
+  // Unknown during preview: nothing to check yet. Arrays and objects check their known parts.
+  if (value === UNKNOWN) return value;
+  const fail = (reason: string) => failures.push({ property: path, reason: `${resource}.${path} ${reason}` });
+  switch (rule.kind) {
+    case "string": {
+      if (typeof value !== "string") return fail(`must be a string, got ${typeof value}`), value;
+      let v = value;
+      if (rule.nonEmpty && v.trim() === "") return fail("must not be empty"), value;
+      if (rule.oneOf) {
+        const match = rule.oneOf.find((o) => o.toLowerCase() === v.toLowerCase());
+        if (!match) return fail(`must be one of ${rule.oneOf.join(", ")} (case-insensitive), got "${v}"`), value;
+        v = match;
+      }
+      if (rule.dominoId && !DOMINO_ID.test(v)) return fail(`must be a Domino id (24 hexadecimal characters), got "${v}"`), value;
+      if (rule.pattern && !rule.pattern.regex.test(v)) return fail(`${rule.pattern.rule}, got "${v}"`), value;
+      if (rule.max !== undefined && v.length > rule.max) return fail(`must be at most ${rule.max} characters long`), value;
+      value = v;
+      break;
+    }
+    case "boolean":
+      if (typeof value !== "boolean") return fail(`must be a boolean, got ${typeof value}`), value;
+      break;
+    case "integer":
+      if (typeof value !== "number" || !Number.isInteger(value)) return fail(`must be an integer, got ${JSON.stringify(value)}`), value;
+      if (rule.min !== undefined && value < rule.min) return fail(`must be at least ${rule.min}, got ${value}`), value;
+      if (rule.max !== undefined && value > rule.max) return fail(`must be at most ${rule.max}, got ${value}`), value;
+      break;
+    case "stringArray":
+      if (!Array.isArray(value)) return fail(`must be ${describeKind(rule.kind)}`), value;
+      value = value.map((item, i) =>
+        item === UNKNOWN ? item : validateValue(resource, `${path}[${i}]`, item, { ...rule, kind: "string", validate: undefined }, inputs, failures),
+      );
+      break;
+    case "stringMap":
+      if (!value || typeof value !== "object" || Array.isArray(value)) return fail(`must be ${describeKind(rule.kind)}`), value;
+      for (const [k, v] of Object.entries(value)) {
+        if (v !== UNKNOWN && typeof v !== "string") fail(`must map each key to a string; "${k}" is ${typeof v}`);
+      }
+      break;
+    case "object":
+      if (!value || typeof value !== "object" || Array.isArray(value)) return fail(`must be ${describeKind(rule.kind)}`), value;
+      value = validateObject(resource, path, value as Record<string, unknown>, rule.fields ?? {}, inputs, failures);
+      break;
+    case "objectArray":
+      if (!Array.isArray(value)) return fail(`must be ${describeKind(rule.kind)}`), value;
+      value = value.map((item, i) => {
+        if (item === UNKNOWN) return item;
+        if (!item || typeof item !== "object" || Array.isArray(item)) {
+          fail(`[${i}] must be an object`);
+          return item;
+        }
+        return validateObject(resource, `${path}[${i}]`, item as Record<string, unknown>, rule.fields ?? {}, inputs, failures);
+      });
+      break;
+  }
+  if (rule.validate && !containsUnknown(value)) {
+    const reason = rule.validate(value, inputs);
+    if (reason) fail(reason);
+  }
+  return value;
+}
+
+function validateObject(
+  resource: string,
+  path: string,
+  value: Record<string, unknown>,
+  fields: Record<string, FieldRule>,
+  inputs: Record<string, unknown>,
+  failures: Failure[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, rule] of Object.entries(fields)) {
+    const v = value[name];
+    const p = path ? `${path}.${name}` : name;
+    if (v === undefined || v === null) {
+      if (rule.required) failures.push({ property: p, reason: `${resource}.${p} is required` });
+      else if (rule.default !== undefined) out[name] = rule.default;
+      continue;
+    }
+    out[name] = validateValue(resource, p, v, rule, inputs, failures);
+  }
+  for (const name of Object.keys(value)) {
+    if (!(name in fields) && name !== "__provider") {
+      const p = path ? `${path}.${name}` : name;
+      failures.push({ property: p, reason: `${resource}.${p} is not a known input (known: ${Object.keys(fields).join(", ")})` });
+    }
+  }
+  return out;
+}
+
+/**
+ * `check`: validates `news` against the schema, fills defaults and rewrites enum values
+ * to their canonical spelling. Unknown values (preview) pass through untouched.
+ */
+export function checkInputs<I>(resource: string, schema: Schema, news: Record<string, unknown>): pulumi.dynamic.CheckResult<I> {
+  const failures: Failure[] = [];
+  const inputs = validateObject(resource, "", news ?? {}, schema, news ?? {}, failures);
+  return { inputs: inputs as I, failures };
+}
+
+function normalise(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normalise);
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v !== undefined && v !== null) out[k] = normalise(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+export function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(normalise(a)) === JSON.stringify(normalise(b));
+}
+
+/** Fields whose new input differs from the recorded output. */
+export function changedFields(schema: Schema, olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
+  const changed: string[] = [];
+  for (const [name, rule] of Object.entries(schema)) {
+    if (rule.onChange === "ignore") continue;
+    const n = news[name] ?? rule.default;
+    if (n === undefined && rule.computedWhenAbsent) continue;
+    if (containsUnknown(n) || !sameValue(n, olds[name])) changed.push(name);
+  }
+  return changed;
+}
+
+/**
+ * `diff`: exact changes and replacements from the schema. `deleteBeforeReplace` is for
+ * objects whose replacement would collide with the old one (a unique name, say).
+ */
+export function diffInputs(
+  schema: Schema,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  deleteBeforeReplace?: (replaces: string[], olds: Record<string, unknown>, news: Record<string, unknown>) => boolean,
+): pulumi.dynamic.DiffResult {
+  const changed = changedFields(schema, olds, news);
+  const replaces = changed.filter((f) => schema[f].onChange === "replace");
+  const result: { changes: boolean; replaces?: string[]; deleteBeforeReplace?: boolean } = { changes: changed.length > 0 };
+  if (replaces.length > 0) {
+    result.replaces = replaces;
+    if (deleteBeforeReplace?.(replaces, olds, news)) result.deleteBeforeReplace = true;
+  }
+  return result;
+}
+
+/** The inputs a `read` reports: the schema's fields as they now are. */
+export function inputsFromOutputs<I>(schema: Schema, outs: Record<string, unknown>): I {
+  const inputs: Record<string, unknown> = {};
+  for (const name of Object.keys(schema)) {
+    if (outs[name] !== undefined) inputs[name] = outs[name];
+  }
+  return plainOutputs(inputs) as I;
+}
+
+/** Inputs without the engine's `__provider` entry, for building API requests. */
+export function withoutProvider<T extends object>(inputs: T): Omit<T, "__provider"> {
+  const { __provider: _ignored, ...rest } = inputs as T & { __provider?: unknown };
+  return rest;
+}
+
+/** Joins the parts of a composite id, e.g. `<projectId>/<goalId>`. */
+export function joinId(...parts: string[]): string {
+  return parts.join("/");
+}
+
+/**
+ * Splits a composite id. The last part takes whatever remains, so it may itself
+ * contain slashes (tag names can).
+ */
+export function splitId<K extends string>(resource: string, id: string, names: readonly K[]): Record<K, string> {
+  const parts = id.split("/");
+  if (parts.length < names.length || parts.slice(0, names.length).some((p) => p === "")) {
+    throw new Error(`${resource} id "${id}" is not of the form ${names.map((n) => `<${n}>`).join("/")}`);
+  }
+  const out = {} as Record<K, string>;
+  names.forEach((name, i) => {
+    out[name] = i === names.length - 1 ? parts.slice(i).join("/") : parts[i];
+  });
+  return out;
+}
+
+/**
+ * Reports an object that was created but not fully set up. The engine records it with
+ * these properties and the reasons as initialization errors, and the next `pulumi up`
+ * updates it, instead of the object leaking.
+ */
+export class ResourceInitError extends Error {
+  readonly id: string;
+  readonly properties: Record<string, unknown>;
+  readonly reasons: string[];
+
+  constructor(id: string, properties: Record<string, unknown>, reasons: string[]) {
+    super(reasons.join("; "));
+    this.name = "ResourceInitError";
+    this.id = id;
+    this.properties = properties;
+    this.reasons = reasons;
+  }
+}
+
+/** Builds a `ResourceInitError` that keeps the serialized provider, as the engine needs. */
+export function partialCreate(inputs: { __provider?: unknown }, id: string, outs: object, reason: string): ResourceInitError {
+  const properties: Record<string, unknown> = { ...(plainOutputs(outs) as Record<string, unknown>) };
+  if (inputs.__provider !== undefined) properties.__provider = inputs.__provider;
+  return new ResourceInitError(id, properties, [reason]);
+}
+
+/** Properties every resource declares as outputs: passed as `undefined` so the engine fills them. */
+export function outputSlots(names: readonly string[]): Record<string, undefined> {
+  const slots: Record<string, undefined> = {};
+  for (const n of names) slots[n] = undefined;
+  return slots;
+}
+
+/** Polls `probe` until it returns a value, or throws after `timeoutMs` with `describe()`. */
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined>,
+  opts: { timeoutMs: number; intervalMs?: number; maxIntervalMs?: number; describe: () => string },
+): Promise<T> {
+  const deadline = Date.now() + opts.timeoutMs;
+  let interval = opts.intervalMs ?? 500;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() >= deadline) throw new Error(opts.describe());
+    await new Promise((r) => setTimeout(r, Math.min(interval, Math.max(0, deadline - Date.now()))));
+    interval = Math.min(interval * 2, opts.maxIntervalMs ?? 5000);
+  }
+}
