@@ -5,7 +5,7 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: {
     // Type errors are reported by `npm run typecheck`; the transform only strips types.
-    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, tsconfig: "tests/tsconfig.json" }],
+    "^.+\\.ts$": ["ts-jest", { tsconfig: "tests/tsconfig.jest.json" }],
   },
   modulePathIgnorePatterns: ["<rootDir>/provider/dist", "<rootDir>/emulator/dist", "<rootDir>/examples/.*/node_modules"],
   testTimeout: 60000,
