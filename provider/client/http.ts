@@ -36,7 +36,11 @@ export interface CallOptions<T> {
   query?: Record<string, QueryValue>;
   body?: unknown;
   retry?: RetryMode;
-  /** For creates: the object a lost attempt may have committed, if any. */
+  /**
+   * For creates: the object a lost attempt may have committed, or undefined when there is
+   * none. It throws when it cannot tell (no way to list such objects, say): the create
+   * then fails with the original error rather than risk a duplicate.
+   */
   findExisting?: () => Promise<T | undefined>;
 }
 
@@ -183,7 +187,12 @@ export async function call<T>(opts: CallOptions<T>): Promise<T> {
     if (n >= settings.maxRetries) throw failure;
     if (ambiguous && mode === "create") {
       if (!opts.findExisting) throw failure;
-      const existing = await opts.findExisting();
+      let existing: T | undefined;
+      try {
+        existing = await opts.findExisting();
+      } catch {
+        throw failure;
+      }
       if (existing !== undefined) {
         debug(`${opts.operation}: the lost attempt was committed; using the object it made`);
         return existing;

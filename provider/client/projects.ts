@@ -3,6 +3,7 @@
  * goals, imported git repositories). Nothing but the calls: no decisions.
  */
 import { call, seg } from "./http";
+import { Page, PageMetadata } from "./pagination";
 
 // ---------------------------------------------------------------- goals
 
@@ -64,4 +65,202 @@ export async function setGoalComplete(projectId: string, goalId: string, isCompl
 
 export async function deleteGoal(projectId: string, goalId: string): Promise<void> {
   await call({ operation: "delete project goal", method: "DELETE", path: `${goalsPath(projectId)}/${seg(goalId)}` });
+}
+
+// ---------------------------------------------------------------- projects
+
+/** Wire spellings (PascalCase); servers may answer in another casing. */
+export const PROJECT_VISIBILITIES = ["Public", "Searchable", "Private"] as const;
+export const GIT_SERVICE_PROVIDERS = [
+  "Bitbucket",
+  "BitbucketServer",
+  "Github",
+  "GithubEnterprise",
+  "GitLab",
+  "GitLabEnterprise",
+  "Unknown",
+] as const;
+export const GIT_REFERENCE_TYPES = ["Head", "Branch", "Tag", "Commit"] as const;
+export const COLLABORATOR_ROLES = ["contributor", "launcherUser", "resultsConsumer", "projectImporter"] as const;
+export const PROJECT_STATUSES = ["active", "complete"] as const;
+
+export interface ProjectRepositoryReferenceV1 {
+  refType: string;
+  /** Branch name, tag name or commit sha; absent for Head. */
+  value?: string;
+}
+
+export interface ProjectGitRepositoryV1 {
+  id: string;
+  name?: string;
+  uri: string;
+  defaultRef: ProjectRepositoryReferenceV1;
+  serviceProvider: string;
+}
+
+export interface NewProjectGitRepositoryV1 {
+  uri: string;
+  name?: string;
+  defaultRef?: ProjectRepositoryReferenceV1;
+  serviceProvider?: string;
+  gitCredentialId?: string;
+}
+
+export interface ProjectCollaboratorV1 {
+  /** User id, or an organization's user-collection id. */
+  id: string;
+  role: string;
+}
+
+export interface ProjectV1 {
+  id: string;
+  name: string;
+  description: string;
+  visibility: string;
+  ownerId: string;
+  ownerUsername: string;
+  collaborators: ProjectCollaboratorV1[];
+  mainRepository?: ProjectGitRepositoryV1;
+  internalTags?: string[];
+  isRestricted?: boolean;
+  billingTag?: { tag: string };
+}
+
+export interface NewProjectV1 {
+  name: string;
+  description: string;
+  visibility: string;
+  ownerId?: string;
+  mainRepository?: NewProjectGitRepositoryV1;
+}
+
+export interface ProjectStatusV1 {
+  status: string;
+  isBlocked: boolean;
+  blockedReason?: string;
+  completedMessage?: string;
+}
+
+const projectsBetaPath = "/api/projects/beta/projects";
+const projectV1Path = (projectId: string) => `/api/projects/v1/projects/${seg(projectId)}`;
+
+export async function createProject(body: NewProjectV1, findExisting?: () => Promise<ProjectV1 | undefined>): Promise<ProjectV1> {
+  const res = await call<{ project: ProjectV1 }>({
+    operation: "create project",
+    method: "POST",
+    path: projectsBetaPath,
+    body,
+    retry: "create",
+    findExisting:
+      findExisting &&
+      (async () => {
+        const project = await findExisting();
+        return project && { project };
+      }),
+  });
+  return res.project;
+}
+
+/** One project by id. Domino 5.9.1+ only; 404 when unknown or archived. */
+export async function getProject(projectId: string): Promise<ProjectV1> {
+  const res = await call<{ project: ProjectV1 }>({ operation: "read project", method: "GET", path: projectV1Path(projectId) });
+  return res.project;
+}
+
+/** One page of the projects the caller can see. */
+export async function listProjectsPage(offset: number, limit: number): Promise<Page<ProjectV1>> {
+  const res = await call<{ projects?: Array<ProjectV1 | { project: ProjectV1 }>; metadata?: PageMetadata }>({
+    operation: "list projects",
+    method: "GET",
+    path: projectsBetaPath,
+    query: { offset, limit },
+  });
+  // The spec and live scripts read flat items; one client documents `{project: {...}}`.
+  const items = (res.projects ?? []).map((p) => ("project" in p && p.project && typeof p.project === "object" ? p.project : (p as ProjectV1)));
+  return { items, metadata: res.metadata };
+}
+
+/** Archives the project (Domino has no hard delete). */
+export async function archiveProject(projectId: string): Promise<void> {
+  await call({ operation: "archive project", method: "DELETE", path: `${projectsBetaPath}/${seg(projectId)}` });
+}
+
+/** Sets the project status. Write-only: Domino has no call that reads it back. */
+export async function setProjectStatus(projectId: string, status: ProjectStatusV1): Promise<ProjectStatusV1> {
+  const res = await call<{ status?: ProjectStatusV1 }>({
+    operation: "set project status",
+    method: "PUT",
+    path: `${projectV1Path(projectId)}/status`,
+    body: status,
+  });
+  return res.status ?? status;
+}
+
+// ---------------------------------------------------------------- collaborators
+
+/**
+ * Adds a collaborator. Not idempotent on Domino's side (a repeat answers 400), so
+ * the caller handles a repeated attempt and the call may be retried as "safe".
+ */
+export async function addCollaborator(projectId: string, collaborator: ProjectCollaboratorV1): Promise<ProjectCollaboratorV1> {
+  const res = await call<{ collaborator?: ProjectCollaboratorV1 }>({
+    operation: "add project collaborator",
+    method: "POST",
+    path: `${projectV1Path(projectId)}/collaborators`,
+    body: collaborator,
+    retry: "safe",
+  });
+  return res.collaborator ?? collaborator;
+}
+
+export async function removeCollaborator(projectId: string, collaboratorId: string): Promise<void> {
+  await call({
+    operation: "remove project collaborator",
+    method: "DELETE",
+    path: `${projectV1Path(projectId)}/collaborators/${seg(collaboratorId)}`,
+  });
+}
+
+// ---------------------------------------------------------------- imported git repositories
+
+const repositoriesPath = (projectId: string) => `${projectV1Path(projectId)}/repositories`;
+
+export async function listRepositoriesPage(projectId: string, offset: number, limit: number): Promise<Page<ProjectGitRepositoryV1>> {
+  const res = await call<{ repositories?: ProjectGitRepositoryV1[]; metadata?: PageMetadata }>({
+    operation: "list project git repositories",
+    method: "GET",
+    path: repositoriesPath(projectId),
+    query: { offset, limit },
+  });
+  return { items: res.repositories ?? [], metadata: res.metadata };
+}
+
+export async function addRepository(
+  projectId: string,
+  body: NewProjectGitRepositoryV1,
+  findExisting?: () => Promise<ProjectGitRepositoryV1 | undefined>,
+): Promise<ProjectGitRepositoryV1> {
+  const res = await call<{ repository: ProjectGitRepositoryV1 }>({
+    operation: "add project git repository",
+    method: "POST",
+    path: repositoriesPath(projectId),
+    body,
+    retry: "create",
+    findExisting:
+      findExisting &&
+      (async () => {
+        const repository = await findExisting();
+        return repository && { repository };
+      }),
+  });
+  return res.repository;
+}
+
+/** Detaches the repository from the project; the remote repository is untouched. */
+export async function removeRepository(projectId: string, repositoryId: string): Promise<void> {
+  await call({
+    operation: "remove project git repository",
+    method: "DELETE",
+    path: `${repositoriesPath(projectId)}/${seg(repositoryId)}`,
+  });
 }

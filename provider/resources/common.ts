@@ -24,7 +24,7 @@ export function containsUnknown(value: unknown): boolean {
 
 export const DOMINO_ID = /^[0-9a-f]{24}$/i;
 
-export type FieldKind = "string" | "boolean" | "integer" | "stringArray" | "object" | "objectArray" | "stringMap";
+export type FieldKind = "string" | "boolean" | "integer" | "number" | "stringArray" | "object" | "objectArray" | "stringMap";
 
 export interface FieldRule {
   kind: FieldKind;
@@ -105,6 +105,11 @@ function validateValue(
       break;
     case "integer":
       if (typeof value !== "number" || !Number.isInteger(value)) return fail(`must be an integer, got ${JSON.stringify(value)}`), value;
+      if (rule.min !== undefined && value < rule.min) return fail(`must be at least ${rule.min}, got ${value}`), value;
+      if (rule.max !== undefined && value > rule.max) return fail(`must be at most ${rule.max}, got ${value}`), value;
+      break;
+    case "number":
+      if (typeof value !== "number" || !Number.isFinite(value)) return fail(`must be a number, got ${JSON.stringify(value)}`), value;
       if (rule.min !== undefined && value < rule.min) return fail(`must be at least ${rule.min}, got ${value}`), value;
       if (rule.max !== undefined && value > rule.max) return fail(`must be at most ${rule.max}, got ${value}`), value;
       break;

@@ -88,19 +88,16 @@ export const provider = {
 
   async create(inputs: GoalInputs & { __provider?: string }) {
     const started = Date.now();
-    const caps = await capabilities();
-    // Goals have no natural key, so a lost create is recognised by its content and
-    // by having been made after this attempt began. Without a goal list (Domino 5.3)
-    // the create is not retried after an ambiguous failure.
-    const findExisting = caps.goalList
-      ? async () =>
-          (await listGoals(inputs.projectId)).find(
-            (g) =>
-              g.title === inputs.title &&
-              (g.description ?? "") === inputs.description &&
-              Date.parse(g.createdAt) >= started - 60_000,
-          )
-      : undefined;
+    // Goals have no natural key, so a lost create is recognised by its content and by
+    // having been made after this attempt began. Domino 5.3 cannot list goals: there the
+    // create is not retried after an ambiguous failure. The version is only asked for
+    // when a lost answer makes it matter.
+    const findExisting = async () => {
+      if (!(await capabilities()).goalList) throw new Error("goals cannot be listed on this Domino");
+      return (await listGoals(inputs.projectId)).find(
+        (g) => g.title === inputs.title && (g.description ?? "") === inputs.description && Date.parse(g.createdAt) >= started - 60_000,
+      );
+    };
     const goal = await createGoal(
       inputs.projectId,
       { title: inputs.title, ...(inputs.description ? { description: inputs.description } : {}) },

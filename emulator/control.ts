@@ -1,0 +1,81 @@
+/**
+ * The emulator's own control API under /__emulator/: outside Domino's paths, without
+ * authentication, and never subject to faults or request counting.
+ */
+import type { FastifyInstance } from "fastify";
+import { DEFAULT_FAULT_SETTINGS, FaultInjector, FaultSettings, RequestCounter } from "./faults";
+import type { EmulatorSettings } from "./handlers/context";
+import type { Store, UserRecord } from "./store";
+
+export const CONTROL_PREFIX = "/__emulator";
+
+export function isControlPath(url: string): boolean {
+  return url === CONTROL_PREFIX || url.startsWith(`${CONTROL_PREFIX}/`) || url.startsWith(`${CONTROL_PREFIX}?`);
+}
+
+export interface ControlDependencies {
+  store: Store;
+  faults: FaultInjector;
+  counter: RequestCounter;
+  settings: EmulatorSettings;
+  seedUsers: () => UserRecord[];
+  startupFaults: FaultSettings;
+}
+
+const rate = { type: "number", minimum: 0, maximum: 1 } as const;
+
+const faultSettingsSchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    latencyMs: { type: "number", minimum: 0 },
+    faultRate: rate,
+    faultStatuses: { type: "array", minItems: 1, items: { type: "integer", minimum: 400, maximum: 599 } },
+    rateLimit: { type: "number", minimum: 0 },
+    retryAfterSeconds: { type: "number", minimum: 0 },
+    dropResponseRate: rate,
+    seed: { type: "integer" },
+  },
+} as const;
+
+export function registerControlRoutes(app: FastifyInstance, deps: ControlDependencies): void {
+  const { store, faults, counter, settings } = deps;
+
+  app.get(`${CONTROL_PREFIX}/faults`, async () => faults.settings);
+
+  // PUT replaces the whole configuration: omitted fields return to their defaults.
+  app.put(`${CONTROL_PREFIX}/faults`, { schema: { body: faultSettingsSchema } }, async (request) => {
+    faults.configure({ ...DEFAULT_FAULT_SETTINGS, ...(request.body as Partial<FaultSettings>) });
+    return faults.settings;
+  });
+
+  app.get(`${CONTROL_PREFIX}/requests`, async () => counter.snapshot());
+
+  app.delete(`${CONTROL_PREFIX}/requests`, async () => {
+    counter.clear();
+    return counter.snapshot();
+  });
+
+  // As if freshly started: empty state (users re-seeded), faults as configured at startup,
+  // request counts zeroed.
+  app.post(`${CONTROL_PREFIX}/reset`, async () => {
+    store.reset(deps.seedUsers());
+    await store.commit();
+    faults.configure(deps.startupFaults);
+    counter.clear();
+    return { reset: true };
+  });
+
+  app.get(`${CONTROL_PREFIX}/info`, async () => ({
+    dominoVersion: settings.dominoVersion,
+    buildDurationMs: settings.buildDurationMs,
+    snapshotDurationMs: settings.snapshotDurationMs,
+    users: [...store.users.values()].map((u) => ({
+      id: u.id,
+      userName: u.userName,
+      email: u.email,
+      isAdmin: u.isAdmin,
+      apiKey: u.apiKey,
+    })),
+  }));
+}

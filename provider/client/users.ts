@@ -1,0 +1,31 @@
+/**
+ * Typed calls for users. Domino's user list has no filter (a `userName` parameter is
+ * silently ignored), so finding a user means paging and matching here.
+ */
+import { call } from "./http";
+import { Page, PageMetadata } from "./pagination";
+
+export interface UserV1 {
+  id: string;
+  userName: string;
+  firstName: string;
+  lastName: string;
+  fullName: string;
+  avatarUrl: string;
+  email?: string;
+  companyName?: string;
+  phoneNumber?: string;
+  /** Domino 6.1+. */
+  roles?: string[];
+}
+
+/** One page of the users visible to the caller. */
+export async function listUsersPage(offset: number, limit: number): Promise<Page<UserV1>> {
+  const res = await call<{ users: UserV1[]; metadata?: PageMetadata }>({
+    operation: "list users",
+    method: "GET",
+    path: "/api/users/v1/users",
+    query: { offset, limit },
+  });
+  return { items: res.users ?? [], metadata: res.metadata };
+}

@@ -1,0 +1,105 @@
+/**
+ * getProject: finds a project by name (and owner) among the projects the caller can
+ * see. Domino's project list has no filter, so the list is paged and matched here.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { plainOutputs } from "../client/outputs";
+import { collectPages, findInPages } from "../client/pagination";
+import { listProjectsPage, ProjectV1 } from "../client/projects";
+import { CollaboratorRole } from "../resources/collaborator";
+import { isArchived, projectOutputs, ProjectMainRepository, ProjectVisibility } from "../resources/project";
+import { useProgramConfiguration } from "./settings";
+
+export interface GetProjectArgs {
+  /** The project's name (exact). */
+  name: string;
+  /** The owner's user name (case-insensitive). Names are unique per owner only. */
+  ownerUserName?: string;
+  /** The owner's user id. */
+  ownerId?: string;
+}
+
+export interface GetProjectOutputArgs {
+  name: pulumi.Input<string>;
+  ownerUserName?: pulumi.Input<string>;
+  ownerId?: pulumi.Input<string>;
+}
+
+export interface ProjectCollaborator {
+  /** User (or organization) id. */
+  userId: string;
+  role: CollaboratorRole;
+}
+
+export interface GetProjectResult {
+  /** The project id. */
+  id: string;
+  projectId: string;
+  name: string;
+  description: string;
+  visibility: ProjectVisibility;
+  ownerId: string;
+  ownerUsername: string;
+  /** Collaborators other than the owner. */
+  collaborators: ProjectCollaborator[];
+  mainRepository?: ProjectMainRepository;
+}
+
+function describeOwner(args: GetProjectArgs): string {
+  const parts = [args.ownerUserName && `user name ${args.ownerUserName}`, args.ownerId && `id ${args.ownerId}`].filter(Boolean);
+  return parts.length ? ` owned by ${parts.join(" and ")}` : "";
+}
+
+function toResult(project: ProjectV1): GetProjectResult {
+  const { projectId, name, description, visibility, ownerId, ownerUsername, mainRepository } = projectOutputs(project);
+  return plainOutputs({
+    id: projectId,
+    projectId,
+    name,
+    description,
+    visibility,
+    ownerId,
+    ownerUsername,
+    collaborators: (project.collaborators ?? []).map((c) => ({ userId: c.id, role: c.role as CollaboratorRole })),
+    mainRepository,
+  });
+}
+
+/** Finds one project by name, and by owner when names repeat across owners. */
+export async function getProject(args: GetProjectArgs): Promise<GetProjectResult> {
+  if (!args || typeof args.name !== "string" || args.name.trim() === "") {
+    throw new Error("getProject: name is required and must be a non-empty string");
+  }
+  useProgramConfiguration();
+  const ownerGiven = args.ownerId !== undefined || args.ownerUserName !== undefined;
+  const matches = (p: ProjectV1) =>
+    p.name === args.name &&
+    !isArchived(p) &&
+    (args.ownerId === undefined || p.ownerId === args.ownerId) &&
+    (args.ownerUserName === undefined || (p.ownerUsername ?? "").toLowerCase() === args.ownerUserName.toLowerCase());
+
+  let found: ProjectV1[];
+  if (ownerGiven) {
+    // Names are unique per owner: the first match is the only one.
+    const project = await findInPages(listProjectsPage, matches);
+    found = project ? [project] : [];
+  } else {
+    found = (await collectPages(listProjectsPage)).filter(matches);
+  }
+
+  if (found.length === 0) {
+    throw new Error(`getProject: no project named "${args.name}"${describeOwner(args)} is visible to the caller`);
+  }
+  if (found.length > 1) {
+    const owners = found.map((p) => `${p.ownerUsername} (${p.ownerId})`).join(", ");
+    throw new Error(
+      `getProject: ${found.length} projects named "${args.name}" are visible, owned by ${owners}; pass ownerUserName or ownerId to pick one`,
+    );
+  }
+  return toResult(found[0]);
+}
+
+/** `getProject` for inputs that are Outputs. */
+export function getProjectOutput(args: GetProjectOutputArgs): pulumi.Output<GetProjectResult> {
+  return pulumi.output(args).apply((resolved) => getProject(resolved));
+}

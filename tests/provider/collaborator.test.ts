@@ -1,0 +1,188 @@
+import * as projectsClient from "../../provider/client/projects";
+import { UNKNOWN } from "../../provider/resources/common";
+import { CollaboratorInputs, CollaboratorOutputs, provider } from "../../provider/resources/collaborator";
+import { provider as projectProvider, ProjectInputs } from "../../provider/resources/project";
+import { EmulatorFixture, useEmulator } from "../helpers/emulator";
+
+const ALICE = "65f0a0000000000000000002";
+const BOB = "65f0a0000000000000000003";
+const NOBODY = "65f0a00000000000000000ff";
+const PROJECT = "65f0b0000000000000000001";
+
+async function checked(news: Record<string, unknown>): Promise<CollaboratorInputs> {
+  const result = await provider.check({}, news);
+  expect(result.failures).toEqual([]);
+  return result.inputs as CollaboratorInputs;
+}
+
+async function makeProject(name: string, ownerId = ALICE): Promise<string> {
+  const inputs = (await projectProvider.check({}, { name, ownerId })).inputs as ProjectInputs;
+  return (await projectProvider.create(inputs)).id;
+}
+
+async function collaboratorsOf(env: EmulatorFixture, projectId: string): Promise<{ id: string; role: string }[]> {
+  const page = await env.api<{ projects: { id: string; collaborators: { id: string; role: string }[] }[] }>(
+    "GET",
+    "/api/projects/beta/projects?limit=999",
+  );
+  return page.body.projects.find((p) => p.id === projectId)?.collaborators ?? [];
+}
+
+describe("Collaborator check and diff", () => {
+  it("canonicalises the role and names the field and the rule", async () => {
+    expect(await checked({ projectId: PROJECT, userId: BOB, role: "LauncherUser" })).toEqual({ projectId: PROJECT, userId: BOB, role: "launcherUser" });
+    const result = await provider.check({}, { projectId: "p1", userId: BOB, role: "owner" });
+    expect(result.failures?.map((f) => f.reason)).toEqual([
+      'Collaborator.projectId must be a Domino id (24 hexadecimal characters), got "p1"',
+      'Collaborator.role must be one of contributor, launcherUser, resultsConsumer, projectImporter (case-insensitive), got "owner"',
+    ]);
+    expect((await provider.check({}, { projectId: PROJECT, role: "contributor" })).failures?.map((f) => f.reason)).toEqual([
+      "Collaborator.userId is required",
+    ]);
+    expect((await provider.check({}, { projectId: UNKNOWN, userId: UNKNOWN, role: UNKNOWN })).failures).toEqual([]);
+  });
+
+  it("changes the role in place and replaces for another project or user", async () => {
+    const olds: CollaboratorOutputs = { projectId: PROJECT, userId: BOB, role: "contributor" };
+    expect(await provider.diff("", olds, { ...olds })).toEqual({ changes: false });
+    expect(await provider.diff("", olds, { ...olds, role: "resultsConsumer" })).toEqual({ changes: true });
+    expect(await provider.diff("", olds, { ...olds, userId: ALICE })).toEqual({ changes: true, replaces: ["userId"] });
+    expect(await provider.diff("", olds, { ...olds, projectId: "65f0b0000000000000000009" })).toEqual({ changes: true, replaces: ["projectId"] });
+  });
+});
+
+describe.each(["6.3", "5.3"] as const)("Collaborator against Domino %s", (dominoVersion) => {
+  const env = useEmulator({ dominoVersion });
+
+  it("adds with one POST and reads it back", async () => {
+    const projectId = await makeProject("team");
+    const inputs = await checked({ projectId, userId: BOB, role: "contributor" });
+    await env.resetRequestCounts();
+    const { id, outs } = await provider.create(inputs);
+    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { "POST /api/projects/v1/projects/{projectId}/collaborators": 1 } });
+    expect(id).toBe(`${projectId}/${BOB}`);
+    expect(outs).toEqual({ projectId, userId: BOB, role: "contributor" });
+    expect(await collaboratorsOf(env, projectId)).toEqual([{ id: BOB, role: "contributor" }]);
+
+    await env.resetRequestCounts();
+    // Only the id, as Resource.get gives it.
+    expect(await provider.read(id)).toEqual({ id, props: outs, inputs: outs });
+    const counts = await env.requestCounts();
+    expect(counts.byRoute).toEqual(
+      dominoVersion === "6.3"
+        ? { "GET /api/users/v1/self": 1, "GET /api/projects/v1/projects/{projectId}": 1 }
+        : { "GET /api/users/v1/self": 1, "GET /api/projects/beta/projects": 1 },
+    );
+  });
+
+  it("changes the role by remove + add", async () => {
+    const projectId = await makeProject("roles");
+    const { id, outs } = await provider.create(await checked({ projectId, userId: BOB, role: "contributor" }));
+    await env.resetRequestCounts();
+    const { outs: updated } = await provider.update(id, outs, await checked({ projectId, userId: BOB, role: "resultsConsumer" }));
+    expect(updated).toEqual({ projectId, userId: BOB, role: "resultsConsumer" });
+    expect((await env.requestCounts()).byRoute).toEqual({
+      "DELETE /api/projects/v1/projects/{projectId}/collaborators/{collaboratorId}": 1,
+      "POST /api/projects/v1/projects/{projectId}/collaborators": 1,
+    });
+    expect(await collaboratorsOf(env, projectId)).toEqual([{ id: BOB, role: "resultsConsumer" }]);
+  });
+
+  it("refresh follows an out-of-band role change and removal, and a project archived", async () => {
+    const projectId = await makeProject("oob");
+    const { id, outs } = await provider.create(await checked({ projectId, userId: BOB, role: "contributor" }));
+    await env.api("DELETE", `/api/projects/v1/projects/${projectId}/collaborators/${BOB}`);
+    await env.api("POST", `/api/projects/v1/projects/${projectId}/collaborators`, { id: BOB, role: "launcherUser" });
+    const read = await provider.read(id, outs);
+    expect(read).toEqual({ id, props: { ...outs, role: "launcherUser" }, inputs: { ...outs, role: "launcherUser" } });
+    expect(await provider.diff(id, read.props as CollaboratorOutputs, outs)).toEqual({ changes: true });
+
+    await env.api("DELETE", `/api/projects/v1/projects/${projectId}/collaborators/${BOB}`);
+    expect(await provider.read(id, outs)).toEqual({ id: "" });
+
+    await env.api("POST", `/api/projects/v1/projects/${projectId}/collaborators`, { id: BOB, role: "contributor" });
+    await env.api("DELETE", `/api/projects/beta/projects/${projectId}`);
+    expect(await provider.read(id, outs)).toEqual({ id: "" });
+  });
+
+  it("removes on delete, and a second delete is fine", async () => {
+    const projectId = await makeProject("leave");
+    const { id, outs } = await provider.create(await checked({ projectId, userId: BOB, role: "contributor" }));
+    await provider.delete(id, outs);
+    expect(await collaboratorsOf(env, projectId)).toEqual([]);
+    await expect(provider.delete(id, {})).resolves.toBeUndefined();
+  });
+
+  it("accepts a membership that already exists with the same role", async () => {
+    const projectId = await makeProject("again");
+    await env.api("POST", `/api/projects/v1/projects/${projectId}/collaborators`, { id: BOB, role: "contributor" });
+    const { outs } = await provider.create(await checked({ projectId, userId: BOB, role: "Contributor" }));
+    expect(outs.role).toBe("contributor");
+    expect(await collaboratorsOf(env, projectId)).toEqual([{ id: BOB, role: "contributor" }]);
+  });
+
+  it("refuses a membership that exists with another role", async () => {
+    const projectId = await makeProject("other-role");
+    await env.api("POST", `/api/projects/v1/projects/${projectId}/collaborators`, { id: BOB, role: "launcherUser" });
+    await expect(provider.create(await checked({ projectId, userId: BOB, role: "contributor" }))).rejects.toThrow(
+      `user ${BOB} is already a collaborator of project other-role (${projectId}) with role launcherUser, not contributor; ` +
+        `import it with id ${projectId}/${BOB} or remove it first (Domino: User ${BOB} is already a collaborator on project ${projectId})`,
+    );
+  });
+
+  it("says clearly that the owner cannot be added", async () => {
+    const projectId = await makeProject("owned");
+    await expect(provider.create(await checked({ projectId, userId: ALICE, role: "contributor" }))).rejects.toThrow(
+      new RegExp(`^user ${ALICE} owns project owned \\(${projectId}\\); the owner cannot be added as a collaborator \\(Domino: .*owner`),
+    );
+  });
+
+  it("adds an organization by its id", async () => {
+    const projectId = await makeProject("org-team");
+    const org = await env.api<{ org: { id: string } }>("POST", "/api/organizations/v1/organizations", { name: `data-${dominoVersion}`, members: [] });
+    expect(org.status).toBe(200);
+    const orgId = org.body.org.id;
+    const { id, outs } = await provider.create(await checked({ projectId, userId: orgId, role: "resultsConsumer" }));
+    expect(await provider.read(id, outs)).toEqual({ id: `${projectId}/${orgId}`, props: outs, inputs: outs });
+  });
+
+  it("surfaces Domino's message for a user that does not exist", async () => {
+    const projectId = await makeProject("ghost");
+    await expect(provider.create(await checked({ projectId, userId: NOBODY, role: "contributor" }))).rejects.toThrow(
+      /^add project collaborator failed: POST \/api\/projects\/v1\/projects\/\w+\/collaborators answered HTTP 404: User or organization 65f0a00000000000000000ff not found/,
+    );
+  });
+});
+
+describe("Collaborator role change when the add fails", () => {
+  const env = useEmulator({ dominoVersion: "6.3" });
+  afterEach(() => jest.restoreAllMocks());
+
+  it("restores the previous role and says so", async () => {
+    const projectId = await makeProject("restore");
+    const { id, outs } = await provider.create(await checked({ projectId, userId: BOB, role: "contributor" }));
+    const real = projectsClient.addCollaborator;
+    jest.spyOn(projectsClient, "addCollaborator").mockImplementation(async (pid, body) => {
+      if (body.role === "projectImporter") throw new Error("add refused");
+      return real(pid, body);
+    });
+    await expect(provider.update(id, outs, await checked({ projectId, userId: BOB, role: "projectImporter" }))).rejects.toThrow(
+      `changing the role of user ${BOB} on project ${projectId} from contributor to projectImporter failed: add refused. ` +
+        "The previous role contributor was restored.",
+    );
+    expect(await collaboratorsOf(env, projectId)).toEqual([{ id: BOB, role: "contributor" }]);
+  });
+
+  it("says the user was removed when the restore fails too", async () => {
+    const projectId = await makeProject("lost");
+    const { id, outs } = await provider.create(await checked({ projectId, userId: BOB, role: "contributor" }));
+    jest.spyOn(projectsClient, "addCollaborator").mockRejectedValue(new Error("service down"));
+    await expect(provider.update(id, outs, await checked({ projectId, userId: BOB, role: "projectImporter" }))).rejects.toThrow(
+      /from contributor to projectImporter failed: service down\. Restoring the previous role contributor also failed, so the user is no longer a collaborator of the project: service down\. Run `pulumi up` again/,
+    );
+    expect(await collaboratorsOf(env, projectId)).toEqual([]);
+    // Refresh reports it gone; the next `up` adds it again.
+    jest.restoreAllMocks();
+    expect(await provider.read(id, outs)).toEqual({ id: "" });
+  });
+});

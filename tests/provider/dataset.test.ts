@@ -1,0 +1,194 @@
+import { UNKNOWN } from "../../provider/resources/common";
+import { DatasetInputs, DatasetOutputs, provider } from "../../provider/resources/dataset";
+import { EmulatorFixture, useEmulator } from "../helpers/emulator";
+
+const PROJECT = "65f0b0000000000000000001";
+const POST_DATASET = "POST /api/datasetrw/v1/datasets";
+const DATASET = "/api/datasetrw/v1/datasets/{datasetId}";
+
+async function checked(news: Record<string, unknown>, olds: Record<string, unknown> = {}): Promise<DatasetInputs> {
+  const result = await provider.check(olds, news);
+  expect(result.failures).toEqual([]);
+  return result.inputs as DatasetInputs;
+}
+
+async function makeProject(env: EmulatorFixture, name: string): Promise<string> {
+  const res = await env.api<{ project: { id: string } }>("POST", "/api/projects/beta/projects", { name, description: "", visibility: "Private" });
+  expect(res.status).toBe(200);
+  return res.body.project.id;
+}
+
+/** Captures what the provider tells the user on stderr. */
+function captureWarnings(): { lines: string[]; restore: () => void } {
+  const lines: string[] = [];
+  const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  return { lines, restore: () => spy.mockRestore() };
+}
+
+describe("Dataset check and diff", () => {
+  it("fills defaults and names the field and the rule", async () => {
+    expect(await checked({ projectId: PROJECT, name: "raw" })).toEqual({ projectId: PROJECT, name: "raw", description: "" });
+    const result = await provider.check({}, { projectId: "p", name: "" });
+    expect(result.failures?.map((f) => f.reason)).toEqual([
+      'Dataset.projectId must be a Domino id (24 hexadecimal characters), got "p"',
+      "Dataset.name must not be empty",
+    ]);
+    expect((await provider.check({}, { projectId: UNKNOWN, name: UNKNOWN, description: UNKNOWN })).failures).toEqual([]);
+  });
+
+  it("updates name and description in place and replaces for another project", async () => {
+    const olds: DatasetOutputs = { projectId: PROJECT, name: "raw", description: "", createdAt: "2024-01-01T00:00:00Z", snapshotIds: [], tags: {} };
+    const same = { projectId: PROJECT, name: "raw", description: "" };
+    expect(await provider.diff("", olds, same)).toEqual({ changes: false });
+    expect(await provider.diff("", olds, { ...same, name: "clean" })).toEqual({ changes: true });
+    expect(await provider.diff("", olds, { ...same, description: "d" })).toEqual({ changes: true });
+    expect(await provider.diff("", olds, { ...same, projectId: "65f0b0000000000000000002" })).toEqual({ changes: true, replaces: ["projectId"] });
+  });
+});
+
+describe("Dataset against Domino 6.3", () => {
+  const env = useEmulator({ dominoVersion: "6.3" });
+
+  it("creates with one call, renames in place and reads back", async () => {
+    const projectId = await makeProject(env, "data");
+    const inputs = await checked({ projectId, name: "raw", description: "landing zone" });
+    await env.resetRequestCounts();
+    const { id, outs } = await provider.create(inputs);
+    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { [POST_DATASET]: 1 } });
+    expect(outs).toEqual({ ...inputs, createdAt: expect.any(String), snapshotIds: [], tags: {} });
+
+    const news = await checked({ projectId, name: "clean", description: "landing zone" });
+    await env.resetRequestCounts();
+    const { outs: renamed } = await provider.update(id, outs, news);
+    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { [`PATCH ${DATASET}`]: 1 } });
+    expect(renamed).toEqual({ ...outs, name: "clean" });
+
+    const { outs: described } = await provider.update(id, renamed, { ...news, description: "" });
+    expect(described.description).toBe("");
+
+    await env.resetRequestCounts();
+    const read = await provider.read(id);
+    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { [`GET ${DATASET}`]: 1 } });
+    expect(read).toEqual({ id, props: described, inputs: { projectId, name: "clean", description: "" } });
+  });
+
+  it("refresh follows an out-of-band rename, snapshot and deletion", async () => {
+    const projectId = await makeProject(env, "drift");
+    const { id, outs } = await provider.create(await checked({ projectId, name: "raw" }));
+    await env.api("PATCH", `/api/datasetrw/v1/datasets/${id}`, { name: "renamed" });
+    const snap = await env.api<{ snapshot: { id: string } }>("POST", `/api/datasetrw/v1/datasets/${id}/snapshots`, { relativeFilePaths: ["a"] });
+    const read = await provider.read(id, outs);
+    expect(read.props).toEqual({ ...outs, name: "renamed", snapshotIds: [snap.body.snapshot.id] });
+    expect(await provider.diff(id, read.props as DatasetOutputs, await checked({ projectId, name: "raw" }))).toEqual({ changes: true });
+
+    await env.api("DELETE", `/api/datasetrw/v1/datasets/${id}`);
+    expect(await provider.read(id, outs)).toEqual({ id: "" });
+  });
+
+  it("deletes with one call; a second delete is fine", async () => {
+    const projectId = await makeProject(env, "bye");
+    const { id, outs } = await provider.create(await checked({ projectId, name: "raw" }));
+    await env.resetRequestCounts();
+    await provider.delete(id, outs);
+    // Dataset delete exists from 5.9.1 only; the version was detected once, at check.
+    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { [`DELETE ${DATASET}`]: 1 } });
+    expect((await env.api("GET", `/api/datasetrw/v1/datasets/${id}`)).status).toBe(404);
+    await expect(provider.delete(id, outs)).resolves.toBeUndefined();
+  });
+
+  it("prints no warning on a server that can delete datasets", async () => {
+    const projectId = await makeProject(env, "quiet");
+    const captured = captureWarnings();
+    try {
+      await checked({ projectId, name: "raw" });
+    } finally {
+      captured.restore();
+    }
+    expect(captured.lines).toEqual([]);
+  });
+
+  it("reports a duplicate name with Domino's words", async () => {
+    const projectId = await makeProject(env, "dupes");
+    await provider.create(await checked({ projectId, name: "raw" }));
+    await expect(provider.create(await checked({ projectId, name: "raw" }))).rejects.toThrow(
+      /create dataset failed: POST \/api\/datasetrw\/v1\/datasets answered HTTP 400: A dataset named raw already exists/,
+    );
+  });
+
+  it("never duplicates a create whose answer was lost", async () => {
+    const projectId = await makeProject(env, "lost");
+    await env.api("PUT", "/__emulator/faults", { dropResponseRate: 1 });
+    const { id } = await provider.create(await checked({ projectId, name: "once" }));
+    await env.api("PUT", "/__emulator/faults", { dropResponseRate: 0 });
+    const list = await env.api<{ datasets: { dataset: { id: string } }[] }>("GET", `/api/datasetrw/v2/datasets?projectIdsToInclude=${projectId}`);
+    expect(list.body.datasets.map((d) => d.dataset.id)).toEqual([id]);
+  });
+});
+
+describe("Dataset against Domino 5.3", () => {
+  const env = useEmulator({ dominoVersion: "5.3" });
+
+  it("warns when a dataset is planned, since it cannot be deleted, but not for an existing one", async () => {
+    const captured = captureWarnings();
+    try {
+      await checked({ projectId: PROJECT, name: "raw" });
+      await checked({ projectId: PROJECT, name: "raw" }, { projectId: PROJECT, name: "raw" });
+    } finally {
+      captured.restore();
+    }
+    expect(captured.lines).toEqual([
+      'warning: pulumi-domino: Dataset "raw": this Domino API (5.3) has no call that deletes a dataset (it exists from Domino 5.9.1). ' +
+        "`pulumi destroy` or a replacement will only remove it from the stack; delete it in the Domino UI.\n",
+    ]);
+  });
+
+  it("warns on replacement that the old dataset stays", async () => {
+    const olds: DatasetOutputs = { projectId: PROJECT, name: "raw", description: "", createdAt: "2024-01-01T00:00:00Z", snapshotIds: [], tags: {} };
+    const captured = captureWarnings();
+    try {
+      expect(await provider.diff("", olds, { projectId: "65f0b0000000000000000002", name: "raw", description: "" })).toEqual({
+        changes: true,
+        replaces: ["projectId"],
+      });
+      expect(await provider.diff("", olds, { projectId: PROJECT, name: "new", description: "" })).toEqual({ changes: true });
+    } finally {
+      captured.restore();
+    }
+    expect(captured.lines).toEqual([
+      'warning: pulumi-domino: Dataset "raw" is being replaced, but this Domino API (5.3) has no call that deletes a dataset (it exists from Domino 5.9.1): the old dataset will stay in Domino.\n',
+    ]);
+  });
+
+  it("creates, renames and reads as on 6.3; destroy forgets it and says it still exists", async () => {
+    const projectId = await makeProject(env, "old-data");
+    const { id, outs } = await provider.create(await checked({ projectId, name: "raw" }));
+    const { outs: renamed } = await provider.update(id, outs, { projectId, name: "clean", description: "" });
+    expect((await provider.read(id, renamed)).props).toEqual(renamed);
+
+    const captured = captureWarnings();
+    await env.resetRequestCounts();
+    try {
+      await expect(provider.delete(id, renamed)).resolves.toBeUndefined();
+    } finally {
+      captured.restore();
+    }
+    expect((await env.requestCounts()).total).toBe(0);
+    expect(captured.lines).toEqual([
+      `warning: pulumi-domino: Dataset "clean" (${id}) was removed from the stack but still exists in Domino: ` +
+        "this Domino API (5.3) has no call that deletes a dataset (it exists from Domino 5.9.1). Delete it in the Domino UI.\n",
+    ]);
+    expect((await env.api("GET", `/api/datasetrw/v1/datasets/${id}`)).status).toBe(200);
+  });
+
+  it("finds a lost create through the v1 list", async () => {
+    const projectId = await makeProject(env, "old-lost");
+    await env.api("PUT", "/__emulator/faults", { dropResponseRate: 1 });
+    const { id } = await provider.create(await checked({ projectId, name: "once" }));
+    await env.api("PUT", "/__emulator/faults", { dropResponseRate: 0 });
+    const list = await env.api<{ datasets: { id: string }[] }>("GET", `/api/datasetrw/v1/datasets?projectId=${projectId}`);
+    expect(list.body.datasets.map((d) => d.id)).toEqual([id]);
+  });
+});

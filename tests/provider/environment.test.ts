@@ -1,0 +1,277 @@
+import * as pulumi from "@pulumi/pulumi";
+import { UNKNOWN } from "../../provider/resources/common";
+import { Environment, EnvironmentInputs, EnvironmentOutputs, provider } from "../../provider/resources/environment";
+import { EmulatorFixture, useEmulator } from "../helpers/emulator";
+
+const ORG = "65f0c0000000000000000001";
+
+async function checked(news: Record<string, unknown>): Promise<EnvironmentInputs> {
+  const result = await provider.check({}, news);
+  expect(result.failures).toEqual([]);
+  return result.inputs as EnvironmentInputs;
+}
+
+async function failures(news: Record<string, unknown>): Promise<string[]> {
+  return ((await provider.check({}, news)).failures ?? []).map((f) => f.reason);
+}
+
+interface WireEnvironment {
+  id: string;
+  name: string;
+  archived: boolean;
+  visibility: string;
+  latestRevision: { id: string; number: number; status: string };
+}
+
+async function environmentOf(env: EmulatorFixture, id: string): Promise<{ status: number; environment?: WireEnvironment }> {
+  const res = await env.api<{ environment?: WireEnvironment }>("GET", `/api/environments/v1/environments/${id}`);
+  return { status: res.status, environment: res.body.environment };
+}
+
+const DEFAULTS = {
+  description: "",
+  visibility: "Private",
+  addBaseDependencies: false,
+  dockerfileInstructions: "",
+  environmentVariables: [],
+  preRunScript: "",
+  postRunScript: "",
+  preSetupScript: "",
+  postSetupScript: "",
+  workspaceTools: [],
+  supportedClusters: [],
+  skipCache: false,
+  summary: "",
+  tags: [],
+  useVpn: false,
+};
+
+describe("Environment check and diff", () => {
+  it("fills defaults and canonicalises enum casing", async () => {
+    expect(await checked({ name: "py", image: "python:3.11" })).toEqual({ name: "py", image: "python:3.11", ...DEFAULTS });
+    expect(await checked({ name: "py", image: "python:3.11", visibility: "global", supportedClusters: ["spark", "RAY"] })).toMatchObject({
+      visibility: "Global",
+      supportedClusters: ["Spark", "Ray"],
+    });
+  });
+
+  it("names the field and the rule", async () => {
+    expect(await failures({})).toEqual(["Environment.name is required", "Environment.image is required"]);
+    expect(await failures({ name: "py", image: "x", visibility: "Organization" })).toEqual([
+      'Environment.visibility must be one of Global, Private (case-insensitive), got "Organization"',
+    ]);
+    expect(await failures({ name: "py", image: "x", visibility: "Global", orgOwnerId: ORG })).toEqual([
+      "Environment.orgOwnerId applies only to Private environments (Domino ignores it for Global ones)",
+    ]);
+    expect(await failures({ name: "py", image: "x", environmentVariables: [{ key: "A", value: "1" }, { key: "A", value: "2" }] })).toEqual([
+      'Environment.environmentVariables must not set "A" twice',
+    ]);
+    expect(await failures({ name: "py", image: "x", environmentVariables: [{ key: "1A", value: "s3cr3t" }] })).toEqual([
+      'Environment.environmentVariables[0].key must be a variable name (letters, digits, underscores; not starting with a digit), got "1A"',
+    ]);
+    expect(await failures({ name: "py", image: "x", supportedClusters: ["Hadoop"] })).toEqual([
+      'Environment.supportedClusters[0] must be one of Dask, Mpi, Ray, Spark (case-insensitive), got "Hadoop"',
+    ]);
+  });
+
+  it("never echoes a variable's value in a failure", async () => {
+    const reasons = await failures({ name: "py", image: "x", environmentVariables: [{ key: "TOKEN", value: 42 }] });
+    expect(reasons).toEqual(["Environment.environmentVariables[0].value must be a string, got number"]);
+  });
+
+  it("lets unknown values through in preview", async () => {
+    expect(await failures({ name: UNKNOWN, image: UNKNOWN, visibility: UNKNOWN, orgOwnerId: UNKNOWN, environmentVariables: UNKNOWN })).toEqual([]);
+  });
+
+  it("replaces for environment fields and ignores first-revision fields", async () => {
+    const inputs = await checked({ name: "py", image: "python:3.11" });
+    const olds = {
+      ...inputs,
+      ownerId: "65f0a0000000000000000001",
+      ownerUsername: "admin",
+      ownerType: "Individual",
+      firstRevisionId: "65f0e0000000000000000001",
+      latestRevisionId: "65f0e0000000000000000001",
+      latestRevisionNumber: 1,
+      latestRevisionStatus: "Succeeded",
+    } as EnvironmentOutputs;
+    expect(await provider.diff("", olds, inputs)).toEqual({ changes: false });
+    for (const [field, value] of [
+      ["name", "py2"],
+      ["description", "d"],
+      ["visibility", "Global"],
+      ["orgOwnerId", ORG],
+      ["addBaseDependencies", true],
+    ] as const) {
+      expect(await provider.diff("", olds, { ...inputs, [field]: value })).toEqual({ changes: true, replaces: [field] });
+    }
+    expect(await provider.diff("", olds, { ...inputs, name: UNKNOWN })).toEqual({ changes: true, replaces: ["name"] });
+    expect(await provider.diff("", olds, { ...inputs, image: "python:3.12", dockerfileInstructions: "RUN true" })).toEqual({ changes: false });
+  });
+});
+
+describe("Environment against Domino 6.3", () => {
+  const env = useEmulator({ dominoVersion: "6.3" });
+
+  it("creates with one call, without waiting for the build, and reads back", async () => {
+    const inputs = await checked({
+      name: "py",
+      description: "team python",
+      image: "python:3.11",
+      dockerfileInstructions: "RUN pip install pandas",
+      environmentVariables: [{ key: "TOKEN", value: "s3cr3t-value" }],
+      supportedClusters: ["spark"],
+      tags: ["team"],
+    });
+    await env.resetRequestCounts();
+    const { id, outs } = await provider.create(inputs);
+    // Revision tags need 5.9.1+, so their presence costs the (once per process) version probe.
+    expect(await env.requestCounts()).toEqual({
+      total: 2,
+      byRoute: { "GET /api/users/v1/self": 1, "POST /api/environments/beta/environments": 1 },
+    });
+    expect(outs).toEqual({
+      ...inputs,
+      ownerId: env.emulator.users.admin.id,
+      ownerUsername: "admin",
+      ownerType: "Individual",
+      firstRevisionId: expect.stringMatching(/^[0-9a-f]{24}$/),
+      latestRevisionId: outs.firstRevisionId,
+      latestRevisionNumber: 1,
+      latestRevisionStatus: "Queued",
+    });
+    // The value is in environmentVariables (stored as a secret) and nowhere else.
+    const { environmentVariables: _secret, ...rest } = outs;
+    expect(JSON.stringify(rest)).not.toContain("s3cr3t-value");
+
+    await env.resetRequestCounts();
+    const read = await provider.read(id, outs);
+    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { "GET /api/environments/v1/environments/{environmentId}": 1 } });
+    expect(read.props).toEqual({ ...outs, latestRevisionStatus: expect.stringMatching(/Queued|Building/) });
+    expect(read.inputs).toEqual(inputs);
+    expect(await provider.diff(id, read.props as EnvironmentOutputs, inputs)).toEqual({ changes: false });
+  });
+
+  it("reads by id alone, as Environment.get does", async () => {
+    await env.resetRequestCounts();
+    const { id, outs } = await provider.create(await checked({ name: "by-id", image: "python:3.11", description: "kept only in state" }));
+    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { "POST /api/environments/beta/environments": 1 } });
+    const read = await provider.read(id);
+    expect(read.props).toEqual({
+      name: "by-id",
+      description: "",
+      visibility: "Private",
+      addBaseDependencies: false,
+      ownerId: outs.ownerId,
+      ownerUsername: "admin",
+      ownerType: "Individual",
+      firstRevisionId: outs.firstRevisionId,
+      latestRevisionId: outs.firstRevisionId,
+      latestRevisionNumber: 1,
+      latestRevisionStatus: expect.any(String),
+    });
+  });
+
+  it("records an organization owner, which Domino reports as Organization visibility", async () => {
+    const org = await env.api<{ org: { id: string } }>("POST", "/api/organizations/v1/organizations", { name: "data-team", members: [] });
+    const inputs = await checked({ name: "org-env", image: "python:3.11", orgOwnerId: org.body.org.id });
+    const { id, outs } = await provider.create(inputs);
+    expect(outs).toMatchObject({ visibility: "Private", orgOwnerId: org.body.org.id, ownerType: "Organization", ownerUsername: "data-team" });
+    expect((await environmentOf(env, id)).environment?.visibility).toBe("Organization");
+    const read = await provider.read(id, outs);
+    expect(await provider.diff(id, read.props as EnvironmentOutputs, inputs)).toEqual({ changes: false });
+  });
+
+  it("refresh follows new revisions and sees archiving as deletion", async () => {
+    const { id, outs } = await provider.create(await checked({ name: "drift", image: "python:3.11" }));
+    const revision = await env.api<{ environmentRevision: { id: string } }>("POST", `/api/environments/beta/environments/${id}/revisions`, { image: "python:3.12" });
+    const read = await provider.read(id, outs);
+    expect(read.props).toMatchObject({
+      firstRevisionId: outs.firstRevisionId,
+      latestRevisionId: revision.body.environmentRevision.id,
+      latestRevisionNumber: 2,
+      image: "python:3.11",
+    });
+
+    await env.api("DELETE", `/api/environments/v1/environments/${id}`);
+    expect(await provider.read(id, outs)).toEqual({ id: "" });
+    expect(await provider.read("65f0e0000000000000000099", outs)).toEqual({ id: "" });
+  });
+
+  it("deletes by archiving; deleting again or a missing one is fine", async () => {
+    const { id, outs } = await provider.create(await checked({ name: "bye", image: "python:3.11" }));
+    await env.resetRequestCounts();
+    await provider.delete(id, outs);
+    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { "DELETE /api/environments/v1/environments/{environmentId}": 1 } });
+    expect((await environmentOf(env, id)).environment?.archived).toBe(true);
+    await expect(provider.delete(id, outs)).resolves.toBeUndefined();
+    await expect(provider.delete("65f0e0000000000000000099", outs)).resolves.toBeUndefined();
+  });
+
+  it("reports Domino's refusal with the operation and Domino's words", async () => {
+    env.actAs("alice");
+    await expect(provider.create(await checked({ name: "everyone", image: "python:3.11", visibility: "Global" }))).rejects.toThrow(
+      /create environment failed: POST \/api\/environments\/beta\/environments answered HTTP 403: .*Global environments/,
+    );
+  });
+
+  it("never duplicates a create whose answer was lost", async () => {
+    await env.api("PUT", "/__emulator/faults", { dropResponseRate: 1 });
+    const { id } = await provider.create(await checked({ name: "once", image: "python:3.11" }));
+    await env.api("PUT", "/__emulator/faults", { dropResponseRate: 0 });
+    const list = await env.api<{ environments: { id: string; name: string }[] }>("GET", "/api/environments/beta/environments?limit=999");
+    expect(list.body.environments.filter((e) => e.name === "once").map((e) => e.id)).toEqual([id]);
+  });
+});
+
+describe("Environment against Domino 5.3", () => {
+  const env = useEmulator({ dominoVersion: "5.3" });
+
+  it("creates, reads and archives as on 6.3", async () => {
+    const { id, outs } = await provider.create(await checked({ name: "old", image: "python:3.9" }));
+    expect((await provider.read(id, outs)).props).toMatchObject({ name: "old", latestRevisionNumber: 1 });
+    await provider.delete(id, outs);
+    expect(await provider.read(id, outs)).toEqual({ id: "" });
+  });
+
+  it("refuses revision tags before creating anything", async () => {
+    await env.resetRequestCounts();
+    await expect(provider.create(await checked({ name: "tagged", image: "python:3.9", tags: ["x"] }))).rejects.toThrow(
+      "Environment.tags needs Domino 5.9.1 or later; this Domino API (5.3) has no revision tags. Remove tags.",
+    );
+    expect((await env.requestCounts()).byRoute["POST /api/environments/beta/environments"]).toBeUndefined();
+  });
+});
+
+describe("Environment resource class", () => {
+  it("stores environment variables as secrets", async () => {
+    const registered: { inputs: Record<string, unknown> }[] = [];
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (args) => {
+          registered.push({ inputs: args.inputs });
+          return { id: "65f0e0000000000000000001", state: args.inputs };
+        },
+        call: () => ({}),
+      },
+      "project",
+      "stack",
+      true,
+    );
+    // The options reach the engine through registerResource: additionalSecretOutputs must name the list.
+    const runtimeResource = require("@pulumi/pulumi/runtime/resource") as { registerResource: (...args: unknown[]) => void };
+    const register = jest.spyOn(runtimeResource, "registerResource");
+    const resource = new Environment(
+      "py",
+      { name: "py", image: "python:3.11", environmentVariables: [{ key: "TOKEN", value: "s3cr3t" }] },
+      { additionalSecretOutputs: ["summary"] },
+    );
+    const opts = register.mock.calls[0][8] as pulumi.CustomResourceOptions;
+    expect(opts.additionalSecretOutputs).toEqual(["summary", "environmentVariables"]);
+    register.mockRestore();
+    const isSecret = (o: pulumi.Output<unknown>) => (o as unknown as { isSecret: Promise<boolean> }).isSecret;
+    expect(await isSecret(resource.environmentVariables)).toBe(true);
+    expect(await isSecret(resource.image)).toBe(false);
+    expect(registered).toHaveLength(1);
+  });
+});

@@ -1,0 +1,151 @@
+import { UNKNOWN } from "../../provider/resources/common";
+import { GitRepositoryInputs, GitRepositoryOutputs, provider } from "../../provider/resources/git-repository";
+import { provider as projectProvider, ProjectInputs } from "../../provider/resources/project";
+import { EmulatorFixture, useEmulator } from "../helpers/emulator";
+
+const PROJECT = "65f0b0000000000000000001";
+
+async function checked(news: Record<string, unknown>): Promise<GitRepositoryInputs> {
+  const result = await provider.check({}, news);
+  expect(result.failures).toEqual([]);
+  return result.inputs as GitRepositoryInputs;
+}
+
+async function failures(news: Record<string, unknown>): Promise<string[]> {
+  return ((await provider.check({}, news)).failures ?? []).map((f) => f.reason);
+}
+
+async function makeProject(name: string): Promise<string> {
+  const inputs = (await projectProvider.check({}, { name })).inputs as ProjectInputs;
+  return (await projectProvider.create(inputs)).id;
+}
+
+async function repositoriesOf(env: EmulatorFixture, projectId: string): Promise<{ id: string; uri: string }[]> {
+  const res = await env.api<{ repositories: { id: string; uri: string }[] }>("GET", `/api/projects/v1/projects/${projectId}/repositories?limit=999`);
+  return res.body.repositories;
+}
+
+describe("GitRepository check and diff", () => {
+  it("canonicalises enums and names the field and the rule", async () => {
+    expect(
+      await checked({ projectId: PROJECT, uri: "https://gitlab.com/a/b.git", serviceProvider: "gitlab", defaultRef: { refType: "TAG", value: "v1" } }),
+    ).toEqual({ projectId: PROJECT, uri: "https://gitlab.com/a/b.git", serviceProvider: "GitLab", defaultRef: { refType: "Tag", value: "v1" } });
+    expect(await failures({ projectId: PROJECT })).toEqual(["GitRepository.uri is required"]);
+    expect(await failures({ projectId: PROJECT, uri: "github.com/a/b" })).toEqual([
+      'GitRepository.uri must be a git URL (https://, ssh://, git:// or user@host:path), got "github.com/a/b"',
+    ]);
+    expect(await failures({ projectId: PROJECT, uri: "git@github.com:a/b.git", serviceProvider: "sourceforge" })).toEqual([
+      'GitRepository.serviceProvider must be one of Bitbucket, BitbucketServer, Github, GithubEnterprise, GitLab, GitLabEnterprise, Unknown (case-insensitive), got "sourceforge"',
+    ]);
+    expect(await failures({ projectId: PROJECT, uri: "git@github.com:a/b.git", defaultRef: { refType: "Branch" } })).toEqual([
+      "GitRepository.defaultRef .value is required when refType is Branch",
+    ]);
+    expect(await failures({ projectId: PROJECT, uri: "git@github.com:a/b.git", defaultRef: { refType: "Head", value: "x" } })).toEqual([
+      "GitRepository.defaultRef .value must be absent when refType is Head",
+    ]);
+    expect(await failures({ projectId: UNKNOWN, uri: UNKNOWN, defaultRef: UNKNOWN, serviceProvider: UNKNOWN })).toEqual([]);
+  });
+
+  it("replaces on every change; what Domino filled in is not a change", async () => {
+    const olds: GitRepositoryOutputs = {
+      projectId: PROJECT,
+      repositoryId: "65f0c0000000000000000001",
+      uri: "https://github.com/acme/etl.git",
+      name: "etl",
+      defaultRef: { refType: "Head" },
+      serviceProvider: "Github",
+      gitCredentialId: "cred",
+    };
+    const same: GitRepositoryInputs = { projectId: PROJECT, uri: olds.uri, gitCredentialId: "cred" };
+    expect(await provider.diff("", olds, same)).toEqual({ changes: false });
+    const changes: Array<[Partial<GitRepositoryInputs>, string]> = [
+      [{ projectId: "65f0b0000000000000000002" }, "projectId"],
+      [{ uri: "https://github.com/acme/other.git" }, "uri"],
+      [{ name: "renamed" }, "name"],
+      [{ defaultRef: { refType: "Branch", value: "dev" } }, "defaultRef"],
+      [{ serviceProvider: "GithubEnterprise" }, "serviceProvider"],
+      [{ gitCredentialId: "other" }, "gitCredentialId"],
+      [{ gitCredentialId: undefined }, "gitCredentialId"],
+    ];
+    for (const [change, field] of changes) {
+      expect(await provider.diff("", olds, { ...same, ...change })).toEqual({ changes: true, replaces: [field] });
+    }
+    expect(await provider.diff("", olds, { ...same, name: "etl", defaultRef: { refType: "Head" }, serviceProvider: "Github" })).toEqual({ changes: false });
+  });
+});
+
+describe.each(["6.3", "5.3"] as const)("GitRepository against Domino %s", (dominoVersion) => {
+  const env = useEmulator({ dominoVersion });
+
+  it("imports with one POST, keeps the credential id, and reads it back with one list page", async () => {
+    const projectId = await makeProject("repos");
+    const inputs = await checked({ projectId, uri: "https://github.com/acme/etl.git", defaultRef: { refType: "branch", value: "main" }, gitCredentialId: "cred-9" });
+    await env.resetRequestCounts();
+    const { id, outs } = await provider.create(inputs);
+    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { "POST /api/projects/v1/projects/{projectId}/repositories": 1 } });
+    expect(outs).toEqual({
+      projectId,
+      repositoryId: expect.stringMatching(/^[0-9a-f]{24}$/),
+      uri: "https://github.com/acme/etl.git",
+      name: "etl",
+      defaultRef: { refType: "Branch", value: "main" },
+      serviceProvider: "Github",
+      gitCredentialId: "cred-9",
+    });
+    expect(id).toBe(`${projectId}/${outs.repositoryId}`);
+    expect(await provider.diff(id, outs, inputs)).toEqual({ changes: false });
+
+    await env.resetRequestCounts();
+    const read = await provider.read(id, outs);
+    expect(read).toEqual({ id, props: outs, inputs: { ...outs, repositoryId: undefined } });
+    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { "GET /api/projects/v1/projects/{projectId}/repositories": 1 } });
+
+    // Resource.get: only the id; the credential id is unknowable.
+    const { gitCredentialId: _dropped, ...withoutCredential } = outs;
+    expect((await provider.read(id)).props).toEqual(withoutCredential);
+  });
+
+  it("detaches on delete; refresh then sees it gone, and a second delete is fine", async () => {
+    const projectId = await makeProject("detach");
+    const { id, outs } = await provider.create(await checked({ projectId, uri: "git@gitlab.com:acme/models.git" }));
+    expect(outs).toMatchObject({ name: "models", serviceProvider: "GitLab", defaultRef: { refType: "Head" } });
+    await provider.delete(id, outs);
+    expect(await repositoriesOf(env, projectId)).toEqual([]);
+    expect(await provider.read(id, outs)).toEqual({ id: "" });
+    await expect(provider.delete(id, {})).resolves.toBeUndefined();
+  });
+
+  it("refresh sees a repository removed out of band, or its project archived, as gone", async () => {
+    const projectId = await makeProject("oob");
+    const first = await provider.create(await checked({ projectId, uri: "https://github.com/acme/a.git" }));
+    const second = await provider.create(await checked({ projectId, uri: "https://github.com/acme/b.git", name: "bee" }));
+    await env.api("DELETE", `/api/projects/v1/projects/${projectId}/repositories/${first.outs.repositoryId}`);
+    expect(await provider.read(first.id, first.outs)).toEqual({ id: "" });
+    expect((await provider.read(second.id, second.outs)).props).toEqual(second.outs);
+    await env.api("DELETE", `/api/projects/beta/projects/${projectId}`);
+    expect(await provider.read(second.id, second.outs)).toEqual({ id: "" });
+  });
+
+  it("surfaces Domino's message when the import is refused", async () => {
+    const projectId = await makeProject("twice");
+    const inputs = await checked({ projectId, uri: "https://github.com/acme/etl.git" });
+    await provider.create(inputs);
+    await expect(provider.create(inputs)).rejects.toThrow(
+      /^add project git repository failed: POST \/api\/projects\/v1\/projects\/\w+\/repositories answered HTTP 400: Repository https:\/\/github.com\/acme\/etl.git is already imported/,
+    );
+    await expect(provider.create({ ...inputs, projectId: "65f0b00000000000000000ff" })).rejects.toThrow(/answered HTTP 404/);
+  });
+
+  it("never duplicates an import whose answer was lost", async () => {
+    const projectId = await makeProject("lost");
+    await env.api("PUT", "/__emulator/faults", { dropResponseRate: 1 });
+    await env.resetRequestCounts();
+    const { outs } = await provider.create(await checked({ projectId, uri: "https://github.com/acme/lost.git" }));
+    await env.api("PUT", "/__emulator/faults", { dropResponseRate: 0 });
+    expect((await env.requestCounts()).byRoute).toEqual({
+      "POST /api/projects/v1/projects/{projectId}/repositories": 1,
+      "GET /api/projects/v1/projects/{projectId}/repositories": 1,
+    });
+    expect(await repositoriesOf(env, projectId)).toEqual([{ id: outs.repositoryId, uri: "https://github.com/acme/lost.git", name: "lost", defaultRef: { refType: "Head" }, serviceProvider: "Github" }]);
+  });
+});

@@ -1,0 +1,169 @@
+import * as projectsClient from "../../provider/client/projects";
+import { ResourceInitError, UNKNOWN } from "../../provider/resources/common";
+import { GoalInputs, GoalOutputs, provider } from "../../provider/resources/goal";
+import { provider as projectProvider, ProjectInputs } from "../../provider/resources/project";
+import { EmulatorFixture, useEmulator } from "../helpers/emulator";
+
+const PROJECT = "65f0b0000000000000000001";
+
+async function checked(news: Record<string, unknown>): Promise<GoalInputs> {
+  const result = await provider.check({}, news);
+  expect(result.failures).toEqual([]);
+  return result.inputs as GoalInputs;
+}
+
+async function makeProject(name: string): Promise<string> {
+  const inputs = (await projectProvider.check({}, { name })).inputs as ProjectInputs;
+  return (await projectProvider.create(inputs)).id;
+}
+
+async function goalsOf(env: EmulatorFixture, projectId: string): Promise<{ id: string; title: string; isComplete: boolean }[]> {
+  return (await env.api<{ goals: { id: string; title: string; isComplete: boolean }[] }>("GET", `/api/projects/v1/projects/${projectId}/goals`)).body.goals;
+}
+
+describe("Goal check and diff", () => {
+  it("fills defaults and names the field and the rule", async () => {
+    expect(await checked({ projectId: PROJECT, title: "Ship v1" })).toEqual({ projectId: PROJECT, title: "Ship v1", description: "", isComplete: false });
+    const result = await provider.check({}, { projectId: PROJECT, title: " ", isComplete: "yes" });
+    expect(result.failures?.map((f) => f.reason)).toEqual(["Goal.title must not be empty", "Goal.isComplete must be a boolean, got string"]);
+    expect((await provider.check({}, { projectId: UNKNOWN, title: UNKNOWN, isComplete: UNKNOWN })).failures).toEqual([]);
+  });
+
+  it("updates isComplete in place and replaces for anything else", async () => {
+    const olds: GoalOutputs = {
+      projectId: PROJECT,
+      goalId: "65f0d0000000000000000001",
+      title: "Ship v1",
+      description: "",
+      isComplete: false,
+      createdAt: "2024-01-01T00:00:00.000Z",
+      creatorId: "65f0a0000000000000000001",
+    };
+    const same: GoalInputs = { projectId: PROJECT, title: "Ship v1", description: "", isComplete: false };
+    expect(await provider.diff("", olds, same)).toEqual({ changes: false });
+    expect(await provider.diff("", olds, { ...same, isComplete: true })).toEqual({ changes: true });
+    expect(await provider.diff("", olds, { ...same, title: "Ship v2" })).toEqual({ changes: true, replaces: ["title"] });
+    expect(await provider.diff("", olds, { ...same, description: "why" })).toEqual({ changes: true, replaces: ["description"] });
+    expect(await provider.diff("", olds, { ...same, projectId: "65f0b0000000000000000002" })).toEqual({ changes: true, replaces: ["projectId"] });
+  });
+});
+
+describe("Goal against Domino 6.3", () => {
+  const env = useEmulator({ dominoVersion: "6.3" });
+
+  it("creates, completes in place, and reads back", async () => {
+    const projectId = await makeProject("goals");
+    const inputs = await checked({ projectId, title: "Ship v1", description: "first release" });
+    await env.resetRequestCounts();
+    const { id, outs } = await provider.create(inputs);
+    // One call: the version is only asked for if a lost answer makes it matter.
+    expect((await env.requestCounts()).byRoute).toEqual({
+      "POST /api/projects/v1/projects/{projectId}/goals": 1,
+    });
+    expect(id).toBe(`${projectId}/${outs.goalId}`);
+    expect(outs).toEqual({
+      projectId,
+      goalId: expect.stringMatching(/^[0-9a-f]{24}$/),
+      title: "Ship v1",
+      description: "first release",
+      isComplete: false,
+      createdAt: expect.any(String),
+      creatorId: env.emulator.users.admin.id,
+    });
+
+    const news = await checked({ projectId, title: "Ship v1", description: "first release", isComplete: true });
+    expect(await provider.diff(id, outs, news)).toEqual({ changes: true });
+    await env.resetRequestCounts();
+    const { outs: done } = await provider.update(id, outs, news);
+    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { "PATCH /api/projects/v1/projects/{projectId}/goals/{goalId}": 1 } });
+    expect(done).toEqual({ ...outs, isComplete: true });
+    expect(await goalsOf(env, projectId)).toMatchObject([{ id: outs.goalId, isComplete: true }]);
+
+    const read = await provider.read(id);
+    expect(read).toEqual({ id, props: done, inputs: { projectId, title: "Ship v1", description: "first release", isComplete: true } });
+  });
+
+  it("creates a goal already complete, and reports a failed completion as partly created", async () => {
+    const projectId = await makeProject("complete");
+    const { outs } = await provider.create(await checked({ projectId, title: "done", isComplete: true }));
+    expect(outs.isComplete).toBe(true);
+
+    const spy = jest.spyOn(projectsClient, "setGoalComplete").mockRejectedValueOnce(new Error("patch refused"));
+    try {
+      const err = await provider.create({ ...(await checked({ projectId, title: "half", isComplete: true })), __provider: "shim" }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ResourceInitError);
+      const init = err as ResourceInitError;
+      expect(init.reasons[0]).toMatch(/was created but could not be marked complete: patch refused/);
+      expect(init.properties).toMatchObject({ title: "half", isComplete: false, __provider: "shim" });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it("refresh follows an out-of-band PATCH and DELETE", async () => {
+    const projectId = await makeProject("drift");
+    const { id, outs } = await provider.create(await checked({ projectId, title: "Ship" }));
+    await env.api("PATCH", `/api/projects/v1/projects/${projectId}/goals/${outs.goalId}`, { isComplete: true });
+    const read = await provider.read(id, outs);
+    expect(read.props).toEqual({ ...outs, isComplete: true });
+    expect(await provider.diff(id, read.props as GoalOutputs, await checked({ projectId, title: "Ship" }))).toEqual({ changes: true });
+
+    await env.api("DELETE", `/api/projects/v1/projects/${projectId}/goals/${outs.goalId}`);
+    expect(await provider.read(id, outs)).toEqual({ id: "" });
+  });
+
+  it("sees the goal gone with its project", async () => {
+    const projectId = await makeProject("archived");
+    const { id, outs } = await provider.create(await checked({ projectId, title: "Ship" }));
+    await env.api("DELETE", `/api/projects/beta/projects/${projectId}`);
+    expect(await provider.read(id, outs)).toEqual({ id: "" });
+  });
+
+  it("deletes, and a second delete is fine", async () => {
+    const projectId = await makeProject("delete");
+    const { id, outs } = await provider.create(await checked({ projectId, title: "Ship" }));
+    await provider.delete(id, outs);
+    expect(await goalsOf(env, projectId)).toEqual([]);
+    await expect(provider.delete(id, {} as GoalOutputs)).resolves.toBeUndefined();
+  });
+
+  it("never duplicates a create whose answer was lost", async () => {
+    const projectId = await makeProject("lost");
+    await env.api("PUT", "/__emulator/faults", { dropResponseRate: 1 });
+    const { outs } = await provider.create(await checked({ projectId, title: "Once" }));
+    await env.api("PUT", "/__emulator/faults", { dropResponseRate: 0 });
+    expect((await goalsOf(env, projectId)).map((g) => g.id)).toEqual([outs.goalId]);
+  });
+});
+
+describe("Goal against Domino 5.3", () => {
+  const env = useEmulator({ dominoVersion: "5.3" });
+
+  it("creates, completes and deletes; refresh keeps the recorded state", async () => {
+    const projectId = await makeProject("old-goals");
+    const { id, outs } = await provider.create(await checked({ projectId, title: "Ship" }));
+    const { outs: done } = await provider.update(id, outs, await checked({ projectId, title: "Ship", isComplete: true }));
+    expect(done.isComplete).toBe(true);
+
+    // No goal list on 5.3: refresh cannot see drift and keeps what was recorded.
+    await env.api("PATCH", `/api/projects/v1/projects/${projectId}/goals/${outs.goalId}`, { isComplete: false });
+    await env.resetRequestCounts();
+    expect(await provider.read(id, done)).toEqual({ id, props: done, inputs: { projectId, title: "Ship", description: "", isComplete: true } });
+    // Only the version probe (once per process) goes out; no goal is read.
+    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { "GET /api/users/v1/self": 1 } });
+    // Nor can it look a goal up by id alone.
+    await expect(provider.read(id)).rejects.toThrow(`Goal ${id} cannot be read: this Domino API (5.3) has no call that reads goals`);
+
+    await provider.delete(id, done);
+    expect((await env.api("DELETE", `/api/projects/v1/projects/${projectId}/goals/${outs.goalId}`)).status).toBe(404);
+  });
+
+  it("does not retry a create whose answer was lost, since it cannot look for it", async () => {
+    const projectId = await makeProject("no-retry");
+    await env.api("PUT", "/__emulator/faults", { dropResponseRate: 1 });
+    await env.resetRequestCounts();
+    await expect(provider.create(await checked({ projectId, title: "Once" }))).rejects.toThrow(/create project goal failed: POST .* got no answer/);
+    await env.api("PUT", "/__emulator/faults", { dropResponseRate: 0 });
+    expect((await env.requestCounts()).byRoute["POST /api/projects/v1/projects/{projectId}/goals"]).toBe(1);
+  });
+});

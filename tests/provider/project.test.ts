@@ -1,0 +1,398 @@
+import * as projectsClient from "../../provider/client/projects";
+import { ResourceInitError, UNKNOWN } from "../../provider/resources/common";
+import { getProject, getProjectOutput } from "../../provider/lookups/get-project";
+import { diffProject, ProjectInputs, ProjectOutputs, provider } from "../../provider/resources/project";
+import { useEmulator } from "../helpers/emulator";
+
+const ALICE = "65f0a0000000000000000002";
+const BOB = "65f0a0000000000000000003";
+
+async function checked(news: Record<string, unknown>): Promise<ProjectInputs> {
+  const result = await provider.check({}, news);
+  expect(result.failures).toEqual([]);
+  return result.inputs as ProjectInputs;
+}
+
+async function failures(news: Record<string, unknown>): Promise<string[]> {
+  const result = await provider.check({}, news);
+  return (result.failures ?? []).map((f) => f.reason);
+}
+
+const recorded: ProjectOutputs = {
+  projectId: "65f0b0000000000000000001",
+  name: "analytics",
+  description: "team work",
+  visibility: "Private",
+  ownerId: ALICE,
+  ownerUsername: "alice",
+  mainRepository: {
+    id: "65f0b0000000000000000002",
+    uri: "https://github.com/acme/analytics.git",
+    name: "analytics",
+    defaultRef: { refType: "Branch", value: "main" },
+    serviceProvider: "Github",
+  },
+  status: "active",
+  isBlocked: false,
+};
+
+describe("Project check", () => {
+  it("fills defaults and canonicalises enum casing", async () => {
+    const inputs = await checked({ name: "p1", visibility: "public", status: "Complete", mainRepository: { uri: "git@github.com:a/b.git", serviceProvider: "GITHUB", defaultRef: { refType: "branch", value: "dev" } } });
+    expect(inputs).toEqual({
+      name: "p1",
+      description: "",
+      visibility: "Public",
+      status: "complete",
+      isBlocked: false,
+      mainRepository: { uri: "git@github.com:a/b.git", serviceProvider: "Github", defaultRef: { refType: "Branch", value: "dev" } },
+    });
+  });
+
+  it("names the field and the rule", async () => {
+    expect(await failures({})).toEqual(["Project.name is required"]);
+    expect(await failures({ name: "my project" })).toEqual(['Project.name must not contain whitespace, got "my project"']);
+    expect(await failures({ name: "p", visibility: "hidden" })).toEqual([
+      'Project.visibility must be one of Public, Searchable, Private (case-insensitive), got "hidden"',
+    ]);
+    expect(await failures({ name: "p", ownerId: "alice" })).toEqual([
+      'Project.ownerId must be a Domino id (24 hexadecimal characters), got "alice"',
+    ]);
+    expect(await failures({ name: "p", isBlocked: true })).toEqual([
+      "Project.isBlocked requires status to be set (Domino sets status and blocked state together)",
+    ]);
+    expect(await failures({ name: "p", status: "done" })).toEqual([
+      'Project.status must be one of active, complete (case-insensitive), got "done"',
+    ]);
+    expect(await failures({ name: "p", mainRepository: { uri: "not a url" } })).toEqual([
+      'Project.mainRepository.uri must be a git URL (https://, ssh://, git:// or user@host:path), got "not a url"',
+    ]);
+    expect(await failures({ name: "p", mainRepository: { uri: "https://x/y.git", defaultRef: { refType: "Tag" } } })).toEqual([
+      "Project.mainRepository.defaultRef .value is required when refType is Tag",
+    ]);
+    expect(await failures({ name: "p", colour: "red" })).toEqual([
+      expect.stringMatching(/^Project.colour is not a known input/),
+    ]);
+  });
+
+  it("lets unknown values through", async () => {
+    const inputs = await checked({ name: UNKNOWN, visibility: UNKNOWN, ownerId: UNKNOWN, mainRepository: UNKNOWN, status: UNKNOWN });
+    expect(inputs.name).toBe(UNKNOWN);
+    expect(inputs.visibility).toBe(UNKNOWN);
+    expect(inputs.mainRepository).toBe(UNKNOWN);
+  });
+});
+
+describe("Project diff", () => {
+  const same: ProjectInputs = {
+    name: "analytics",
+    description: "team work",
+    visibility: "Private",
+    ownerId: ALICE,
+    mainRepository: { uri: "https://github.com/acme/analytics.git", defaultRef: { refType: "Branch", value: "main" } },
+    status: "active",
+    isBlocked: false,
+  };
+
+  it("sees no change when inputs match, whatever Domino filled in", () => {
+    expect(diffProject(recorded, same)).toEqual({ changes: false });
+    // Owner and main repository left out: Domino's choice, not a change.
+    expect(diffProject(recorded, { ...same, ownerId: undefined, mainRepository: undefined })).toEqual({ changes: false });
+  });
+
+  it("replaces on name change, creating the new project first", () => {
+    expect(diffProject(recorded, { ...same, name: "analytics2" })).toEqual({ changes: true, replaces: ["name"] });
+  });
+
+  it("archives first when a replacement keeps the name", () => {
+    for (const change of [{ description: "other" }, { visibility: "Public" as const }]) {
+      const result = diffProject(recorded, { ...same, ...change });
+      expect(result).toEqual({ changes: true, replaces: Object.keys(change), deleteBeforeReplace: true });
+    }
+    expect(diffProject(recorded, { ...same, mainRepository: { uri: "https://github.com/acme/other.git" } })).toEqual({
+      changes: true,
+      replaces: ["mainRepository"],
+      deleteBeforeReplace: true,
+    });
+    expect(diffProject(recorded, { ...same, mainRepository: { ...same.mainRepository!, defaultRef: { refType: "Branch", value: "dev" } } })).toEqual({
+      changes: true,
+      replaces: ["mainRepository"],
+      deleteBeforeReplace: true,
+    });
+  });
+
+  it("creates first when the owner changes (the names do not collide)", () => {
+    expect(diffProject(recorded, { ...same, ownerId: BOB })).toEqual({ changes: true, replaces: ["ownerId"] });
+  });
+
+  it("updates the status in place", () => {
+    expect(diffProject(recorded, { ...same, status: "complete", completedMessage: "done" })).toEqual({ changes: true });
+    expect(diffProject(recorded, { ...same, isBlocked: true, blockedReason: "waiting" })).toEqual({ changes: true });
+    const blocked = { ...recorded, isBlocked: true, blockedReason: "waiting" };
+    // Dropping the reason while status is managed clears it.
+    expect(diffProject(blocked, { ...same, isBlocked: true })).toEqual({ changes: true });
+    // No status in the program: the provider leaves it alone.
+    expect(diffProject(blocked, { ...same, status: undefined, isBlocked: undefined })).toEqual({ changes: false });
+    // First status after a partial create.
+    expect(diffProject({ ...recorded, status: undefined, isBlocked: undefined }, same)).toEqual({ changes: true });
+  });
+
+  it("treats unknown values as changes", () => {
+    expect(diffProject(recorded, { ...same, name: UNKNOWN })).toEqual({ changes: true, replaces: ["name"] });
+    expect(diffProject(recorded, { ...same, description: UNKNOWN })).toEqual({ changes: true, replaces: ["description"], deleteBeforeReplace: true });
+    expect(diffProject(recorded, { ...same, status: UNKNOWN as "active" })).toEqual({ changes: true });
+  });
+});
+
+describe("Project against Domino 6.3", () => {
+  const env = useEmulator({ dominoVersion: "6.3" });
+  const idsNamed = async (name: string) =>
+    (await env.api<{ projects: { id: string; name: string }[] }>("GET", "/api/projects/beta/projects?limit=999")).body.projects
+      .filter((p) => p.name === name)
+      .map((p) => p.id);
+
+  it("creates with one POST and reads with one GET plus the version probe", async () => {
+    const inputs = await checked({ name: "analytics", description: "team", visibility: "searchable" });
+    await env.resetRequestCounts();
+    const { id, outs } = await provider.create(inputs);
+    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { "POST /api/projects/beta/projects": 1 } });
+    expect(outs).toEqual({
+      projectId: id,
+      name: "analytics",
+      description: "team",
+      visibility: "Searchable",
+      ownerId: env.emulator.users.admin.id,
+      ownerUsername: "admin",
+    });
+    expect(JSON.parse(JSON.stringify(outs))).toEqual(outs);
+
+    await env.resetRequestCounts();
+    const read = await provider.read(id, outs);
+    expect(read).toEqual({ id, props: outs, inputs: { name: "analytics", description: "team", visibility: "Searchable", ownerId: env.emulator.users.admin.id } });
+    const counts = await env.requestCounts();
+    expect(counts.byRoute["GET /api/projects/v1/projects/{projectId}"]).toBe(1);
+    expect(counts.total).toBeLessThanOrEqual(2);
+    // The probe is made once per process.
+    await env.resetRequestCounts();
+    await provider.read(id, outs);
+    expect((await env.requestCounts()).total).toBe(1);
+  });
+
+  it("creates with a main repository and a status, and keeps the credential id Domino never returns", async () => {
+    const inputs = await checked({
+      name: "with-repo",
+      ownerId: ALICE,
+      mainRepository: { uri: "https://github.com/acme/etl.git", defaultRef: { refType: "Branch", value: "main" }, gitCredentialId: "cred-1" },
+      status: "complete",
+      completedMessage: "shipped",
+    });
+    await env.resetRequestCounts();
+    const { id, outs } = await provider.create(inputs);
+    expect((await env.requestCounts()).byRoute).toEqual({
+      "POST /api/projects/beta/projects": 1,
+      "PUT /api/projects/v1/projects/{projectId}/status": 1,
+    });
+    expect(outs).toMatchObject({
+      ownerId: ALICE,
+      ownerUsername: "alice",
+      mainRepository: {
+        id: expect.stringMatching(/^[0-9a-f]{24}$/),
+        uri: "https://github.com/acme/etl.git",
+        name: "etl",
+        defaultRef: { refType: "Branch", value: "main" },
+        serviceProvider: "Github",
+        gitCredentialId: "cred-1",
+      },
+      status: "complete",
+      isBlocked: false,
+      completedMessage: "shipped",
+    });
+    // What Domino filled in is not a change.
+    expect(await provider.diff(id, outs, inputs)).toEqual({ changes: false });
+
+    const read = await provider.read(id, outs);
+    expect(read.props).toEqual(outs);
+    expect(read.inputs).toMatchObject({ status: "complete", completedMessage: "shipped", mainRepository: { gitCredentialId: "cred-1" } });
+    expect((read.inputs as ProjectInputs).mainRepository).not.toHaveProperty("id");
+  });
+
+  it("updates the status in place with one PUT", async () => {
+    const inputs = await checked({ name: "status-p", status: "active" });
+    const { id, outs } = await provider.create(inputs);
+    const news = await checked({ name: "status-p", status: "active", isBlocked: true, blockedReason: "waiting for data" });
+    expect(await provider.diff(id, outs, news)).toEqual({ changes: true });
+    await env.resetRequestCounts();
+    const { outs: updated } = await provider.update(id, outs, news);
+    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { "PUT /api/projects/v1/projects/{projectId}/status": 1 } });
+    expect(updated).toEqual({ ...outs, status: "active", isBlocked: true, blockedReason: "waiting for data" });
+
+    const unblocked = await checked({ name: "status-p", status: "complete" });
+    const { outs: done } = await provider.update(id, updated, unblocked);
+    expect(done).toEqual({ ...outs, status: "complete", isBlocked: false });
+  });
+
+  it("reports a project whose status could not be set as partly created", async () => {
+    const spy = jest.spyOn(projectsClient, "setProjectStatus").mockRejectedValueOnce(new Error("status refused"));
+    try {
+      const inputs = await checked({ name: "half", status: "complete" });
+      const err = await provider.create({ ...inputs, __provider: "shim" } as ProjectInputs).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ResourceInitError);
+      const init = err as ResourceInitError;
+      expect(init.reasons[0]).toMatch(/project half \(\w+\) was created but its status could not be set: status refused/);
+      expect(init.properties).toMatchObject({ projectId: init.id, name: "half", __provider: "shim" });
+      expect(init.properties).not.toHaveProperty("status");
+      // The next `up` sees the status as a change and sets it in place.
+      expect(await provider.diff(init.id, init.properties as unknown as ProjectOutputs, inputs)).toEqual({ changes: true });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it("surfaces Domino's message for a duplicate name", async () => {
+    const inputs = await checked({ name: "dup" });
+    await provider.create(inputs);
+    await expect(provider.create(inputs)).rejects.toThrow(
+      /create project failed: POST \/api\/projects\/beta\/projects answered HTTP 400: .*already exists/,
+    );
+  });
+
+  it("archives on delete; refresh then sees it gone, and a second delete is fine", async () => {
+    const { id, outs } = await provider.create(await checked({ name: "to-archive" }));
+    await env.resetRequestCounts();
+    await provider.delete(id);
+    expect((await env.requestCounts()).byRoute).toEqual({ "DELETE /api/projects/beta/projects/{projectId}": 1 });
+    expect((await env.api("GET", `/api/projects/v1/projects/${id}`)).status).toBe(404);
+    expect(await provider.read(id, outs)).toEqual({ id: "" });
+    await expect(provider.delete(id)).resolves.toBeUndefined();
+  });
+
+  it("a replacement that keeps the name archives the old project, then creates the new one", async () => {
+    const old = await provider.create(await checked({ name: "replace-me", description: "v1" }));
+    const news = await checked({ name: "replace-me", description: "v2" });
+    expect(await provider.diff(old.id, old.outs, news)).toEqual({ changes: true, replaces: ["description"], deleteBeforeReplace: true });
+    // Without archiving first, the new project collides with the old one.
+    await expect(provider.create(news)).rejects.toThrow(/already exists/);
+    await provider.delete(old.id);
+    const replaced = await provider.create(news);
+    expect(replaced.outs).toMatchObject({ name: "replace-me", description: "v2" });
+    expect(replaced.id).not.toBe(old.id);
+  });
+
+  it("refresh sees a project archived out of band as gone", async () => {
+    const { id, outs } = await provider.create(await checked({ name: "oob" }));
+    expect((await env.api("DELETE", `/api/projects/beta/projects/${id}`)).status).toBe(200);
+    expect(await provider.read(id, outs)).toEqual({ id: "" });
+  });
+
+  it("refresh keeps the recorded status: Domino cannot read it back", async () => {
+    const { id, outs } = await provider.create(await checked({ name: "drift", status: "active" }));
+    await env.api("PUT", `/api/projects/v1/projects/${id}/status`, { status: "complete", isBlocked: true });
+    const read = await provider.read(id, outs);
+    expect(read.props).toMatchObject({ status: "active", isBlocked: false });
+  });
+
+  it("reads with only the id (Resource.get)", async () => {
+    const { id, outs } = await provider.create(await checked({ name: "by-id", description: "d" }));
+    const read = await provider.read(id);
+    expect(read).toEqual({ id, props: outs, inputs: { name: "by-id", description: "d", visibility: "Private", ownerId: outs.ownerId } });
+  });
+
+  it("never duplicates a create whose answer was lost", async () => {
+    await env.api("PUT", "/__emulator/faults", { dropResponseRate: 1 });
+    await env.resetRequestCounts();
+    const { id, outs } = await provider.create(await checked({ name: "lost-answer" }));
+    await env.api("PUT", "/__emulator/faults", { dropResponseRate: 0 });
+    // One POST (committed, answer dropped), then the lookup found it: no second POST.
+    expect((await env.requestCounts()).byRoute).toEqual({
+      "POST /api/projects/beta/projects": 1,
+      "GET /api/users/v1/self": 1,
+      "GET /api/projects/beta/projects": 1,
+    });
+    expect(outs).toMatchObject({ projectId: id, name: "lost-answer" });
+    expect(await idsNamed("lost-answer")).toEqual([id]);
+  });
+});
+
+describe("Project against Domino 5.3", () => {
+  const env = useEmulator({ dominoVersion: "5.3" });
+  const idsNamed = async (name: string) =>
+    (await env.api<{ projects: { id: string; name: string }[] }>("GET", "/api/projects/beta/projects?limit=999")).body.projects
+      .filter((p) => p.name === name)
+      .map((p) => p.id);
+
+  it("reads through the project list, with one probe and one list page", async () => {
+    const { id, outs } = await provider.create(await checked({ name: "old-surface", status: "active" }));
+    await env.resetRequestCounts();
+    const read = await provider.read(id, outs);
+    expect(read.props).toEqual(outs);
+    expect((await env.requestCounts()).byRoute).toEqual({
+      "GET /api/users/v1/self": 1,
+      "GET /api/projects/beta/projects": 1,
+    });
+    await env.api("DELETE", `/api/projects/beta/projects/${id}`);
+    expect(await provider.read(id, outs)).toEqual({ id: "" });
+  });
+
+  it("recognises a create whose answer was lost by its content", async () => {
+    await env.api("PUT", "/__emulator/faults", { dropResponseRate: 1 });
+    const { id, outs } = await provider.create(await checked({ name: "lost-53", description: "x" }));
+    await env.api("PUT", "/__emulator/faults", { dropResponseRate: 0 });
+    expect(outs.name).toBe("lost-53");
+    expect(await idsNamed("lost-53")).toEqual([id]);
+  });
+});
+
+describe("getProject", () => {
+  const env = useEmulator({ dominoVersion: "6.3" });
+
+  async function makeProject(name: string, ownerId?: string): Promise<string> {
+    const { id } = await provider.create(await checked({ name, ...(ownerId ? { ownerId } : {}) }));
+    return id;
+  }
+
+  it("finds a project by name, with its collaborators", async () => {
+    const id = await makeProject("lookup-me", ALICE);
+    await env.api("POST", `/api/projects/v1/projects/${id}/collaborators`, { id: BOB, role: "resultsConsumer" });
+    await env.resetRequestCounts();
+    const found = await getProject({ name: "lookup-me" });
+    expect(found).toEqual({
+      id,
+      projectId: id,
+      name: "lookup-me",
+      description: "",
+      visibility: "Private",
+      ownerId: ALICE,
+      ownerUsername: "alice",
+      collaborators: [{ userId: BOB, role: "resultsConsumer" }],
+    });
+    expect((await env.requestCounts()).byRoute).toEqual({ "GET /api/projects/beta/projects": 1 });
+  });
+
+  it("tells owners apart, and says why when it cannot pick one", async () => {
+    const alices = await makeProject("shared", ALICE);
+    const bobs = await makeProject("shared", BOB);
+    expect((await getProject({ name: "shared", ownerUserName: "Alice" })).id).toBe(alices);
+    expect((await getProject({ name: "shared", ownerId: BOB })).id).toBe(bobs);
+    await expect(getProject({ name: "shared" })).rejects.toThrow(
+      `getProject: 2 projects named "shared" are visible, owned by alice (${ALICE}), bob (${BOB}); pass ownerUserName or ownerId to pick one`,
+    );
+    await expect(getProject({ name: "shared", ownerUserName: "admin" })).rejects.toThrow(
+      'getProject: no project named "shared" owned by user name admin is visible to the caller',
+    );
+    await expect(getProject({ name: "nothing" })).rejects.toThrow('getProject: no project named "nothing" is visible to the caller');
+    await expect(getProject({ name: "" })).rejects.toThrow("getProject: name is required");
+  });
+
+  it("does not find archived projects", async () => {
+    const id = await makeProject("gone");
+    await provider.delete(id);
+    await expect(getProject({ name: "gone" })).rejects.toThrow(/no project named "gone"/);
+  });
+
+  it("has an Output form", async () => {
+    const id = await makeProject("as-output");
+    const output = getProjectOutput({ name: Promise.resolve("as-output") });
+    const value = await new Promise((resolve) => output.apply((v) => resolve(v)));
+    expect(value).toMatchObject({ id, name: "as-output" });
+  });
+});
