@@ -5,7 +5,7 @@
  *     await fetch(`${emulator.url}/api/users/v1/self`, { headers: { "X-Domino-Api-Key": emulator.users.alice.apiKey } });
  *     await emulator.stop();
  */
-import { DEFAULT_ADMIN_API_KEY } from "./seed";
+import { DEFAULT_ADMIN_API_KEY as SEEDED_ADMIN_API_KEY } from "./seed";
 import { launchEmulator } from "./server";
 
 export interface EmulatorOptions {
@@ -50,4 +50,5 @@ export function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmu
   return launchEmulator(options);
 }
 
-export { DEFAULT_ADMIN_API_KEY };
+/** "domino-emulator-admin-key" */
+export const DEFAULT_ADMIN_API_KEY: string = SEEDED_ADMIN_API_KEY;

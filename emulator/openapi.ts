@@ -132,7 +132,7 @@ function collectExtensionKeywords(node: unknown, into: Set<string>): void {
  */
 function parseContractText(text: string): unknown {
   const hash = createHash("sha256").update(text).digest("hex").slice(0, 24);
-  const cacheDir = path.join(tmpdir(), "domino-emulator-cache");
+  const cacheDir = path.join(tmpdir(), `domino-emulator-cache-${process.getuid?.() ?? "user"}`);
   const cacheFile = path.join(cacheDir, `contract-${hash}.json`);
   try {
     return JSON.parse(readFileSync(cacheFile, "utf8")) as unknown;

@@ -13,7 +13,7 @@ import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import Fastify, { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { authenticate } from "./auth";
-import { CONTROL_PREFIX, isControlPath, registerControlRoutes } from "./control";
+import { isControlPath, registerControlRoutes } from "./control";
 import { DominoError, errorBody } from "./errors";
 import { DEFAULT_FAULT_SETTINGS, FaultInjector, FaultSettings, RequestCounter } from "./faults";
 import type { EmulatorSettings, HandlerContext } from "./handlers/context";
@@ -214,7 +214,7 @@ function buildServer(parts: ServerParts): FastifyInstance {
     });
   }
 
-  registerControlRoutes(app, { ...parts, seedUsers: parts.seedUsers });
+  registerControlRoutes(app, parts);
   return app;
 }
 
@@ -283,4 +283,3 @@ export async function launchEmulator(options: LaunchOptions = {}): Promise<Runni
   };
 }
 
-export { CONTROL_PREFIX };

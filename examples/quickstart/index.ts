@@ -4,7 +4,7 @@
  *
  *     pulumi config set domino:host https://domino.example.com
  *     pulumi config set --secret domino:apiKey <your API key>
- *     pulumi config set collaboratorUserId <a user's id>
+ *     pulumi config set collaborator <a user name or email address>
  *     pulumi up
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -12,7 +12,8 @@ import * as domino from "pulumi-domino";
 
 const config = new pulumi.Config();
 const projectName = config.get("projectName") ?? "quickstart";
-const collaboratorUserId = config.require("collaboratorUserId");
+// Looked up when the program runs (in preview too), with the stack's domino:* settings.
+const collaboratorUser = domino.getUserOutput({ userName: config.require("collaborator") });
 
 const project = new domino.Project("project", {
   name: projectName,
@@ -23,7 +24,7 @@ const project = new domino.Project("project", {
 
 const collaborator = new domino.Collaborator("collaborator", {
   projectId: project.id,
-  userId: collaboratorUserId,
+  userId: collaboratorUser.id,
   role: "contributor",
 });
 

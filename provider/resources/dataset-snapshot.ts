@@ -9,7 +9,7 @@ import { createSnapshot, getSnapshot, listSnapshotsPage, SnapshotV1 } from "../c
 import { isNotFound } from "../client/errors";
 import { plainOutputs } from "../client/outputs";
 import { findInPages } from "../client/pagination";
-import { checkInputs, diffInputs, inputsFromOutputs, joinId, outputSlots, partialCreate, Schema, splitId, waitFor } from "./common";
+import { checkInputs, diffInputs, inputsFromOutputs, joinId, outputSlots, partialCreate, Schema, splitId, waitFor, withoutProvider } from "./common";
 import { providerShim } from "./shim";
 
 export interface DatasetSnapshotArgs {
@@ -176,13 +176,13 @@ export const provider = {
     const { datasetId, snapshotId } = splitId("DatasetSnapshot", id, ID_PARTS);
     const snapshot = await findSnapshot(datasetId, snapshotId);
     if (!snapshot || GONE.has(canonicalStatus(snapshot.status).toLowerCase())) return { id: "" };
-    const outs = toOutputs(snapshot, { ...(props ?? {}), datasetId });
+    const outs = toOutputs(snapshot, { ...withoutProvider(props ?? {}), datasetId });
     return { id, props: outs, inputs: inputsFromOutputs<DatasetSnapshotInputs>(datasetSnapshotSchema, { ...outs }) };
   },
 
   /** Only reached after a create that ran out of time: every real change is a replacement. */
   async update(id: string, olds: DatasetSnapshotOutputs, news: DatasetSnapshotInputs & { __provider?: string }) {
-    return { outs: await settle(news, id, { ...olds, snapshotTimeoutMinutes: news.snapshotTimeoutMinutes }) };
+    return { outs: await settle(news, id, { ...withoutProvider(olds), snapshotTimeoutMinutes: news.snapshotTimeoutMinutes }) };
   },
 
   /** Domino's public API cannot delete a snapshot: it stays with the dataset. */

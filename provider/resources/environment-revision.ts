@@ -37,6 +37,7 @@ import {
   Schema,
   splitId,
   waitFor,
+  withoutProvider,
 } from "./common";
 import { providerShim } from "./shim";
 
@@ -262,7 +263,7 @@ export type BuildOutcome =
   /** A newer revision took the revision's place before its build could be seen to end. */
   | { kind: "unobservable"; status: string };
 
-/** First poll after this long: a build never finishes sooner, so an earlier poll is a wasted call. */
+/** First poll after this long: an image build takes longer, so a sooner poll would be a wasted call. */
 const FIRST_POLL_MS = 500;
 
 /**
@@ -307,7 +308,7 @@ export async function waitForBuild(
   }
 }
 
-export function minutesToMs(minutes: number): number {
+function minutesToMs(minutes: number): number {
   return Math.round(minutes * 60_000);
 }
 
@@ -423,7 +424,7 @@ export const provider = {
     const env = await liveEnvironment(environmentId);
     if (!env) return { id: "" };
     const seen = visibleRevision(env, revisionId);
-    const recorded: Partial<EnvironmentRevisionOutputs> = { ...(props ?? {}), environmentId, revisionId };
+    const recorded: Partial<EnvironmentRevisionOutputs> = { ...withoutProvider(props ?? {}), environmentId, revisionId };
     if (seen) {
       recorded.number = seen.number;
       recorded.status = canonicalStatus(seen.status);
@@ -437,7 +438,7 @@ export const provider = {
    * build that was still running at the deadline): every real change is a replacement.
    */
   async update(id: string, olds: EnvironmentRevisionOutputs, news: EnvironmentRevisionInputs & { __provider?: string }) {
-    const current = { ...olds, waitForBuild: news.waitForBuild, buildTimeoutMinutes: news.buildTimeoutMinutes };
+    const current = { ...withoutProvider(olds), waitForBuild: news.waitForBuild, buildTimeoutMinutes: news.buildTimeoutMinutes };
     if (!current.waitForBuild) {
       const env = await liveEnvironment(olds.environmentId);
       const seen = env && visibleRevision(env, olds.revisionId);

@@ -11,7 +11,7 @@ import { archiveEnvironment, createEnvironment, EnvironmentV1, listEnvironmentsP
 import { isNotFound } from "../client/errors";
 import { plainOutputs } from "../client/outputs";
 import { findInPages } from "../client/pagination";
-import { checkInputs, diffInputs, inputsFromOutputs, outputSlots, Schema } from "./common";
+import { checkInputs, diffInputs, inputsFromOutputs, outputSlots, Schema, withoutProvider } from "./common";
 import {
   assertTagsSupported,
   canonicalStatus,
@@ -148,14 +148,15 @@ export const provider = {
   async read(id: string, props?: Partial<EnvironmentOutputs>) {
     const env = await liveEnvironment(id);
     if (!env) return { id: "" };
-    const outs = toOutputs(env, props ?? {});
+    const outs = toOutputs(env, withoutProvider(props ?? {}));
     return { id, props: outs, inputs: inputsFromOutputs<EnvironmentInputs>(environmentSchema, { ...outs }) };
   },
 
   /** Every input is either fixed (replacement) or create-time only, so there is nothing to send. */
   async update(id: string, olds: EnvironmentOutputs, _news: EnvironmentInputs) {
     const env = await liveEnvironment(id);
-    return { outs: env ? toOutputs(env, olds) : olds };
+    const recorded = withoutProvider(olds);
+    return { outs: env ? toOutputs(env, recorded) : recorded };
   },
 
   async delete(id: string, _props: EnvironmentOutputs) {

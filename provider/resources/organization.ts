@@ -42,8 +42,8 @@ function toOutputs(org: OrganizationV1): OrganizationOutputs {
 function renameRefused(from: string, to: string): string {
   return (
     `cannot change from "${from}" to "${to}": Domino's API can neither rename nor delete an organization, ` +
-    "so replacing it would leave the old one behind. Rename it in the Domino UI and then set the new name here, " +
-    "or create a separate Organization resource"
+    "so replacing it would leave the old one behind. Rename it in the Domino UI, run `pulumi refresh`, then set the new name here; " +
+    "or declare a separate Organization resource"
   );
 }
 

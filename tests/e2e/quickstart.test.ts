@@ -28,7 +28,7 @@ describe("quickstart example under the Pulumi engine", () => {
       config: {
         "domino:host": domino.url,
         "domino:apiKey": { value: domino.adminKey, secret: true },
-        collaboratorUserId: aliceId,
+        collaborator: "alice",
         projectName: "quickstart-e2e",
       },
     });
@@ -125,14 +125,16 @@ describe("quickstart example under the Pulumi engine", () => {
       ]);
 
       const plan = await stack.preview();
-      expect(planOps(plan)).toEqual({ project: "same", collaborator: "update", "first-model": "update", etl: "replace" });
+      expect(planOps(plan)).toEqual({ collaborator: "update", "first-model": "update", etl: "replace" });
+      expect(plan.changeSummary).toEqual({ same: 2, update: 2, replace: 1 });
       expect(plan.steps.find((s) => s.urn.endsWith("::etl"))?.replaceReasons).toEqual(["defaultRef"]);
 
       const outcome = await stack.up();
       expect(outcome.ops).toEqual({
         collaborator: ["update"],
         "first-model": ["update"],
-        etl: ["create-replacement", "replace", "delete-replaced"],
+        // Same URI: Domino refuses a second import, so the old one must go first.
+        etl: ["delete-replaced", "replace", "create-replacement"],
       });
       expect((await project(projectId)).collaborators).toEqual([expect.objectContaining({ id: aliceId, role: "resultsConsumer" })]);
       expect((await goals(projectId)).map((g) => g.isComplete)).toEqual([true]);
@@ -155,7 +157,7 @@ describe("quickstart example under the Pulumi engine", () => {
       await domino.api("DELETE", `/api/projects/v1/projects/${projectId}/repositories/${repo.id}`);
 
       const refreshed = await stack.refresh();
-      expect(refreshed.changes).toMatchObject({ update: 1, delete: 1 });
+      expect(refreshed.ops).toEqual({ project: ["same"], collaborator: ["update"], "first-model": ["same"], etl: ["delete"] });
       const state = await stack.exportState();
       const names = dynamicResources(state).map((r) => r.urn.split("::").pop());
       expect(names.sort()).toEqual(["collaborator", "first-model", "project"]);
@@ -163,7 +165,7 @@ describe("quickstart example under the Pulumi engine", () => {
       expect(collaborator.outputs?.role).toBe("launcherUser");
 
       const plan = await stack.preview();
-      expect(planOps(plan)).toEqual({ project: "same", collaborator: "update", "first-model": "same", etl: "create" });
+      expect(planOps(plan)).toEqual({ collaborator: "update", etl: "create" });
       await stack.up();
       expect((await project(projectId)).collaborators).toEqual([expect.objectContaining({ id: aliceId, role: "resultsConsumer" })]);
       expect(await repositories(projectId)).toHaveLength(1);

@@ -1,7 +1,7 @@
 /** Datasets, snapshots, tags and the v1/v2 lists. */
 import { createProject, eventually, sleep, UNKNOWN_ID, useEmulator } from "./support";
 
-const SNAPSHOT_MS = 80;
+const SNAPSHOT_MS = 250;
 
 describe("datasets", () => {
   const env = useEmulator({ snapshotDurationMs: SNAPSHOT_MS });
@@ -153,6 +153,18 @@ describe("datasets", () => {
     expect(removed.status).toBe(200);
     expect(Object.keys(removed.body.dataset.tags)).toEqual(["__proto__"]);
     expect((await api.call("DELETE", `${base}/${encodeURIComponent(tag)}`, { as: "alice" })).status).toBe(404);
+  });
+
+  test("datasets of an archived project answer 404 and leave the lists", async () => {
+    const { api } = env;
+    const project = await createProject(api, "alice");
+    const dataset = await createDataset(project.id, "orphan");
+    const snap = await api.call("POST", `/api/datasetrw/v1/datasets/${dataset.id}/snapshots`, { as: "alice", body: { relativeFilePaths: [] } });
+    expect((await api.call("DELETE", `/api/projects/beta/projects/${project.id}`, { as: "alice" })).status).toBe(200);
+    expect((await api.call("GET", `/api/datasetrw/v1/datasets/${dataset.id}`, { as: "alice" })).status).toBe(404);
+    expect((await api.call("GET", `/api/datasetrw/v1/snapshots/${snap.body.snapshot.id}`, { as: "alice" })).status).toBe(404);
+    const all = await api.call("GET", "/api/datasetrw/v1/datasets?limit=1000", { as: "alice" });
+    expect(all.body.datasets.map((d: { id: string }) => d.id)).not.toContain(dataset.id);
   });
 
   test("v1 list filters by project; v2 list wraps items, filters by projects and permission, adds projectInfo", async () => {

@@ -1,7 +1,7 @@
 /** Environments and revisions, with builds computed from time. */
 import { eventually, sleep, UNKNOWN_ID, uniqueName, useEmulator } from "./support";
 
-const BUILD_MS = 150;
+const BUILD_MS = 300;
 
 describe("environments", () => {
   const env = useEmulator({ buildDurationMs: BUILD_MS });

@@ -40,13 +40,13 @@ describe("faults", () => {
 
   test("latency delays Domino answers but not the control API", async () => {
     const { api } = env;
-    await api.control("PUT", "/faults", { latencyMs: 150 });
+    await api.control("PUT", "/faults", { latencyMs: 300 });
     let started = Date.now();
     expect((await api.call("GET", "/api/users/v1/self")).status).toBe(200);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(145);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(295);
     started = Date.now();
     await api.control("GET", "/requests");
-    expect(Date.now() - started).toBeLessThan(100);
+    expect(Date.now() - started).toBeLessThan(250);
   });
 
   test("a 5xx rate repeats exactly with the same seed and differs with another", async () => {
@@ -73,14 +73,19 @@ describe("faults", () => {
 
   test("a rate limit answers 429 with Retry-After and a FailureEnvelopeV1, then recovers", async () => {
     const { api } = env;
-    await api.control("PUT", "/faults", { rateLimit: 5, retryAfterSeconds: 2 });
+    await api.control("PUT", "/faults", { rateLimit: 3, retryAfterSeconds: 2 });
     const results = await Promise.all(Array.from({ length: 12 }, () => api.call("GET", "/api/users/v1/self")));
-    expect(results.filter((r) => r.status === 200)).toHaveLength(5);
+    const passed = results.filter((r) => r.status === 200).length;
+    // A full bucket of 3, plus at most one token refilled while the burst arrives on a slow machine.
+    expect(passed).toBeGreaterThanOrEqual(3);
+    expect(passed).toBeLessThanOrEqual(4);
     const limited = results.filter((r) => r.status === 429);
-    expect(limited).toHaveLength(7);
-    expect(limited[0].headers.get("retry-after")).toBe("2");
-    expect(limited[0].body).toEqual({ requestId: expect.any(String), errors: [expect.stringMatching(/rate limit/i)] });
-    await sleep(250);
+    expect(limited).toHaveLength(12 - passed);
+    for (const res of limited) {
+      expect(res.headers.get("retry-after")).toBe("2");
+      expect(res.body).toEqual({ requestId: expect.any(String), errors: [expect.stringMatching(/rate limit/i)] });
+    }
+    await sleep(400);
     expect((await api.call("GET", "/api/users/v1/self")).status).toBe(200);
   });
 

@@ -61,14 +61,23 @@ export class CommandError extends Error {
     readonly args: string[],
     readonly result: CommandResult,
   ) {
-    super(
-      `pulumi ${args.join(" ")} exited with ${result.code}\n--- stdout (tail)\n${tail(result.stdout)}\n--- stderr (tail)\n${tail(result.stderr)}`,
-    );
+    super(`pulumi ${args.join(" ")} exited with ${result.code}\n${describeFailure(result)}`);
   }
 }
 
-function tail(text: string, lines = 60): string {
-  return text.split("\n").slice(-lines).join("\n");
+/**
+ * The engine's error diagnostics when the output is a JSON event stream (the stream's
+ * debug events are left out: they can carry decrypted config), else the output's tail.
+ */
+function describeFailure(result: CommandResult): string {
+  const errors = parseEvents(result.stdout).diagnostics.filter((d) => d.severity === "error");
+  const stdout = errors.length ? errors.map((d) => `${d.urn ? `${resourceName(d.urn)}: ` : ""}${d.message.trim()}`).join("\n") : tail(result.stdout);
+  return `--- ${errors.length ? "errors" : "stdout (tail)"}\n${stdout}\n--- stderr (tail)\n${tail(result.stderr)}`;
+}
+
+function tail(text: string, lines = 40): string {
+  const all = text.split("\n");
+  return all.filter((l) => !l.includes('"severity":"debug"')).slice(-lines).join("\n");
 }
 
 /** One step of a `pulumi preview --json` plan. */
@@ -101,7 +110,7 @@ export function resourceName(urn: string): string {
   return urn.split("::").pop() ?? urn;
 }
 
-/** Ops per resource name of a preview plan, without the stack itself. */
+/** Ops per resource name of a preview plan (which lists only resources with changes), without the stack. */
 export function planOps(plan: Plan): Record<string, string> {
   const ops: Record<string, string> = {};
   for (const step of plan.steps) {
