@@ -113,7 +113,14 @@ export const provider = {
   },
 
   async diff(_id: string, olds: GitRepositoryOutputs, news: GitRepositoryInputs) {
-    return diffInputs(gitRepositorySchema, { ...olds }, { ...news });
+    // Domino refuses a second import of a URI the project already has, so a replacement
+    // that keeps the project and URI must detach the old import first.
+    return diffInputs(
+      gitRepositorySchema,
+      { ...olds },
+      { ...news },
+      (_replaces, o, n) => o.projectId === n.projectId && sameValue(o.uri, n.uri),
+    );
   },
 
   async create(inputs: GitRepositoryInputs & { __provider?: string }) {

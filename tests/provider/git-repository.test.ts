@@ -68,7 +68,13 @@ describe("GitRepository check and diff", () => {
       [{ gitCredentialId: undefined }, "gitCredentialId"],
     ];
     for (const [change, field] of changes) {
-      expect(await provider.diff("", olds, { ...same, ...change })).toEqual({ changes: true, replaces: [field] });
+      // The same URI in the same project cannot be imported twice: the old import goes first.
+      const collides = field !== "projectId" && field !== "uri";
+      expect(await provider.diff("", olds, { ...same, ...change })).toEqual({
+        changes: true,
+        replaces: [field],
+        ...(collides ? { deleteBeforeReplace: true } : {}),
+      });
     }
     expect(await provider.diff("", olds, { ...same, name: "etl", defaultRef: { refType: "Head" }, serviceProvider: "Github" })).toEqual({ changes: false });
   });
