@@ -112,7 +112,7 @@ describe("data-team example under the Pulumi engine", () => {
       expect(plan.steps.find((s) => s.urn.endsWith("::january"))?.replaceReasons).toEqual(["relativeFilePaths"]);
 
       const outcome = await stack.up();
-      expect(outcome.ops).toEqual({
+      expect(outcome.changed).toEqual({
         features: ["update"],
         february: ["create"],
         stable: ["update"],

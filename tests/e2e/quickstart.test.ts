@@ -62,7 +62,7 @@ describe("quickstart example under the Pulumi engine", () => {
     "up creates the project, collaborator, goal and repository",
     async () => {
       const outcome = await stack.up();
-      expect(outcome.ops).toEqual({
+      expect(outcome.changed).toEqual({
         project: ["create"],
         collaborator: ["create"],
         "first-model": ["create"],
@@ -130,7 +130,7 @@ describe("quickstart example under the Pulumi engine", () => {
       expect(plan.steps.find((s) => s.urn.endsWith("::etl"))?.replaceReasons).toEqual(["defaultRef"]);
 
       const outcome = await stack.up();
-      expect(outcome.ops).toEqual({
+      expect(outcome.changed).toEqual({
         collaborator: ["update"],
         "first-model": ["update"],
         // Same URI: Domino refuses a second import, so the old one must go first.
@@ -193,7 +193,7 @@ describe("quickstart example under the Pulumi engine", () => {
     "destroy removes everything the stack created and leaves the read-only project alone",
     async () => {
       const outcome = await stack.destroy();
-      expect(outcome.ops).toEqual({
+      expect(outcome.changed).toEqual({
         project: ["delete"],
         collaborator: ["delete"],
         "first-model": ["delete"],

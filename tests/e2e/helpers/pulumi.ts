@@ -100,8 +100,10 @@ export interface Plan {
 export interface Outcome {
   /** Engine summary counts, e.g. { create: 4, same: 1 }. */
   changes: Record<string, number>;
-  /** Operations per resource name (the last URN segment), in order: "create", "update", "replace"... */
+  /** Operations per resource name (the last URN segment), in order: "same", "create", "update", "replace"... */
   ops: Record<string, string[]>;
+  /** `ops` without the resources that stayed the same. */
+  changed: Record<string, string[]>;
   /** Error and warning diagnostics. */
   diagnostics: Array<{ severity: string; message: string; urn?: string }>;
 }
@@ -121,7 +123,7 @@ export function planOps(plan: Plan): Record<string, string> {
 }
 
 function parseEvents(stdout: string): Outcome {
-  const outcome: Outcome = { changes: {}, ops: {}, diagnostics: [] };
+  const outcome: Outcome = { changes: {}, ops: {}, changed: {}, diagnostics: [] };
   for (const line of stdout.split("\n")) {
     if (!line.startsWith("{")) continue;
     let event: Record<string, any>;
@@ -145,6 +147,9 @@ function parseEvents(stdout: string): Outcome {
         outcome.diagnostics.push({ severity: d.severity, message: d.message, urn: d.urn });
       }
     }
+  }
+  for (const [name, ops] of Object.entries(outcome.ops)) {
+    if (ops.some((op) => op !== "same")) outcome.changed[name] = ops;
   }
   return outcome;
 }
