@@ -22,7 +22,7 @@ import { isNotFound } from "../client/errors";
 import { plainOutputs } from "../client/outputs";
 import { findInPages } from "../client/pagination";
 import { checkInputs, diffInputs, inputsFromOutputs, outputSlots, Schema } from "./common";
-import { warnUser } from "./notices";
+import { warnUser } from "../client/notices";
 import { providerShim } from "./shim";
 
 export interface DatasetArgs {

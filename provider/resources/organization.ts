@@ -13,7 +13,7 @@ import { createOrganization, getOrganization, listOrganizationsPage, Organizatio
 import { plainOutputs } from "../client/outputs";
 import { findInPages } from "../client/pagination";
 import { checkInputs, containsUnknown, diffInputs, inputsFromOutputs, outputSlots, Schema } from "./common";
-import { warnUser } from "./notices";
+import { warnUser } from "../client/notices";
 import { providerShim } from "./shim";
 
 export interface OrganizationArgs {
