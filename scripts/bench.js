@@ -50,6 +50,11 @@ async function run(version) {
   const dataset = load("dataset");
   const snapshot = load("dataset-snapshot");
   const tag = load("snapshot-tag");
+  const link = load("shared-dataset-link");
+  const environment = load("environment");
+  const revision = load("environment-revision");
+  const organization = load("organization");
+  const member = load("organization-member");
 
   const p = await step("Project create", async () => project.create(await checked(project, { name: "bench", visibility: "Private", status: "active" })));
   const pid = p.id;
@@ -68,6 +73,21 @@ async function run(version) {
     tag.create(await checked(tag, { datasetId: d.id, snapshotId: s.outs.snapshotId, tagName: "v1" })),
   );
 
+  const other = await project.create(await checked(project, { name: "bench-consumer", visibility: "Private" }));
+  const l = await step("SharedDatasetLink create", async () =>
+    link.create(await checked(link, { projectId: other.id, datasetId: d.id })),
+  );
+  const e = await step("Environment create", async () =>
+    environment.create(await checked(environment, { name: "bench-env", image: "quay.io/domino/standard:latest" })),
+  );
+  const v = await step("EnvironmentRevision create (waits for build)", async () =>
+    revision.create(await checked(revision, { environmentId: e.id, image: "quay.io/domino/standard:next" })),
+  );
+  const o = await step("Organization create", async () => organization.create(await checked(organization, { name: "bench-org" })));
+  const m = await step("OrganizationMember create", async () =>
+    member.create(await checked(member, { organizationId: o.id, userId: emulator.users.bob.id, organizationRole: "Member" })),
+  );
+
   await step("refresh: Project read", () => project.read(p.id, p.outs));
   await step("refresh: Collaborator read", () => collaborator.read(c.id, c.outs));
   await step("refresh: Goal read", () => goal.read(g.id, g.outs));
@@ -75,6 +95,11 @@ async function run(version) {
   await step("refresh: Dataset read", () => dataset.read(d.id, d.outs));
   await step("refresh: DatasetSnapshot read", () => snapshot.read(s.id, s.outs));
   await step("refresh: SnapshotTag read", () => tag.read(t.id, t.outs));
+  await step("refresh: SharedDatasetLink read", () => link.read(l.id, l.outs));
+  await step("refresh: Environment read", () => environment.read(e.id, e.outs));
+  await step("refresh: EnvironmentRevision read", () => revision.read(v.id, v.outs));
+  await step("refresh: Organization read", () => organization.read(o.id, o.outs));
+  await step("refresh: OrganizationMember read", () => member.read(m.id, m.outs));
 
   const gNews = await checked(goal, { projectId: pid, title: "first model", isComplete: true });
   await step("update: Goal complete", () => goal.update(g.id, g.outs, gNews));
@@ -83,6 +108,14 @@ async function run(version) {
   const dNews = await checked(dataset, { projectId: pid, name: "bench-data", description: "curated" });
   await step("update: Dataset description", () => dataset.update(d.id, d.outs, dNews));
 
+  const mNews = await checked(member, { organizationId: o.id, userId: emulator.users.bob.id, organizationRole: "Admin" });
+  await step("update: OrganizationMember role", () => member.update(m.id, m.outs, mNews));
+
+  await step("delete: OrganizationMember", () => member.delete(m.id, m.outs));
+  await step("delete: Organization (forget)", () => organization.delete(o.id, o.outs));
+  await step("delete: EnvironmentRevision (forget)", () => revision.delete(v.id, v.outs));
+  await step("delete: Environment (archive)", () => environment.delete(e.id, e.outs));
+  await step("delete: SharedDatasetLink", () => link.delete(l.id, l.outs));
   await step("delete: SnapshotTag", () => tag.delete(t.id, t.outs));
   await step("delete: Dataset", () => dataset.delete(d.id, d.outs));
   await step("delete: GitRepository", () => repo.delete(r.id, r.outs));
