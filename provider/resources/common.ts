@@ -95,6 +95,9 @@ function validateValue(
         v = match;
       }
       if (rule.dominoId && !DOMINO_ID.test(v)) return fail(`must be a Domino id (24 hexadecimal characters), got "${v}"`), value;
+      // Domino accepts ids in any case but always answers in lower case: an id kept as
+      // given would differ from the one read back and force a replacement.
+      if (rule.dominoId) v = v.toLowerCase();
       if (rule.pattern && !rule.pattern.regex.test(v)) return fail(`${rule.pattern.rule}, got "${v}"`), value;
       if (rule.max !== undefined && v.length > rule.max) return fail(`must be at most ${rule.max} characters long`), value;
       value = v;
@@ -210,7 +213,11 @@ export function changedFields(schema: Schema, olds: Record<string, unknown>, new
     if (rule.onChange === "ignore") continue;
     const n = news[name] ?? rule.default;
     if (n === undefined && rule.computedWhenAbsent) continue;
-    if (containsUnknown(n) || !sameValue(n, olds[name])) changed.push(name);
+    if (containsUnknown(n)) changed.push(name);
+    // State written before ids were canonicalised may hold them in another case.
+    else if (rule.dominoId && typeof n === "string" && typeof olds[name] === "string") {
+      if (n.toLowerCase() !== (olds[name] as string).toLowerCase()) changed.push(name);
+    } else if (!sameValue(n, olds[name])) changed.push(name);
   }
   return changed;
 }

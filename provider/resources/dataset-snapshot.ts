@@ -7,9 +7,22 @@ import * as pulumi from "@pulumi/pulumi";
 import { capabilities, currentUser } from "../client/capabilities";
 import { createSnapshot, getSnapshot, listSnapshotsPage, SnapshotV1 } from "../client/datasets";
 import { isNotFound } from "../client/errors";
+import { warnUser } from "../client/notices";
 import { plainOutputs } from "../client/outputs";
 import { findInPages } from "../client/pagination";
-import { checkInputs, diffInputs, inputsFromOutputs, joinId, outputSlots, partialCreate, Schema, splitId, waitFor, withoutProvider } from "./common";
+import {
+  checkInputs,
+  diffInputs,
+  inputsFromOutputs,
+  joinId,
+  outputSlots,
+  partialCreate,
+  ResourceInitError,
+  Schema,
+  splitId,
+  waitFor,
+  withoutProvider,
+} from "./common";
 import { providerShim } from "./shim";
 
 export interface DatasetSnapshotArgs {
@@ -169,7 +182,19 @@ export const provider = {
       relativeFilePaths: inputs.relativeFilePaths,
       snapshotTimeoutMinutes: inputs.snapshotTimeoutMinutes,
     });
-    return { id, outs: await settle(inputs, id, outs) };
+    try {
+      return { id, outs: await settle(inputs, id, outs) };
+    } catch (err) {
+      if (err instanceof ResourceInitError) throw err;
+      // The snapshot exists whatever went wrong while waiting for it: record it, or the next
+      // `pulumi up` would make another one.
+      throw partialCreate(
+        inputs,
+        id,
+        outs,
+        `snapshot ${outs.snapshotId} of dataset ${outs.datasetId} was created, but its progress could not be followed: ${(err as Error).message}`,
+      );
+    }
   },
 
   async read(id: string, props?: Partial<DatasetSnapshotOutputs>) {
@@ -186,8 +211,11 @@ export const provider = {
   },
 
   /** Domino's public API cannot delete a snapshot: it stays with the dataset. */
-  async delete(_id: string, _props: DatasetSnapshotOutputs) {
-    return;
+  async delete(id: string, _props: DatasetSnapshotOutputs) {
+    warnUser(
+      `DatasetSnapshot ${id} was removed from the stack but still exists in Domino: Domino's public API has no call that deletes a snapshot. ` +
+        "Delete it in the Domino UI if it is no longer needed (untagged snapshots are also removed by the dataset's snapshot quota).",
+    );
   },
 };
 
@@ -201,7 +229,8 @@ const OUTPUTS = ["datasetId", "snapshotId", "relativeFilePaths", "status", "crea
  * - `pulumi up` waits until the snapshot is active (`snapshotTimeoutMinutes`). A snapshot
  *   that fails, or is not ready in time, is recorded with an error: after a failure the
  *   next `pulumi up` makes a new snapshot; after a timeout it waits again.
- * - Destroying it only forgets it: Domino's public API has no call to delete a snapshot.
+ * - Destroying it only forgets it, with a warning: Domino's public API has no call to
+ *   delete a snapshot.
  *   Domino itself marks the oldest untagged snapshots for deletion when a dataset exceeds
  *   its snapshot quota; refresh then reports the snapshot as gone. Tag a snapshot
  *   (`SnapshotTag`) to keep it.

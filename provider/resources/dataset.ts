@@ -21,7 +21,7 @@ import {
 import { isNotFound } from "../client/errors";
 import { plainOutputs } from "../client/outputs";
 import { findInPages } from "../client/pagination";
-import { checkInputs, diffInputs, inputsFromOutputs, outputSlots, Schema } from "./common";
+import { checkInputs, containsUnknown, diffInputs, inputsFromOutputs, outputSlots, Schema } from "./common";
 import { warnUser } from "../client/notices";
 import { providerShim } from "./shim";
 
@@ -84,7 +84,7 @@ export const provider = {
     const creating = !olds || olds.name === undefined;
     if (creating && (result.failures ?? []).length === 0 && (await onOldApi())) {
       warnUser(
-        `Dataset "${String(news.name)}": ${CANNOT_DELETE}. ` +
+        `Dataset ${containsUnknown(news.name) ? "(name not known yet)" : `"${String(news.name)}"`}: ${CANNOT_DELETE}. ` +
           "`pulumi destroy` or a replacement will only remove it from the stack; delete it in the Domino UI.",
       );
     }

@@ -24,6 +24,7 @@ import {
   NewEnvironmentRevisionV1,
 } from "../client/environments";
 import { isNotFound } from "../client/errors";
+import { warnUser } from "../client/notices";
 import { plainOutputs } from "../client/outputs";
 import {
   checkInputs,
@@ -34,6 +35,7 @@ import {
   joinId,
   outputSlots,
   partialCreate,
+  ResourceInitError,
   Schema,
   splitId,
   waitFor,
@@ -416,7 +418,19 @@ export const provider = {
     const revision = await createEnvironmentRevision(inputs.environmentId, revisionBody(inputs), findExisting);
     const id = joinId(inputs.environmentId, revision.id);
     const outs = toOutputs(inputs, { id: revision.id, number: revision.number, status: revision.status ?? "Queued" });
-    return { id, outs: await settleBuild(inputs, id, outs) };
+    try {
+      return { id, outs: await settleBuild(inputs, id, outs) };
+    } catch (err) {
+      if (err instanceof ResourceInitError) throw err;
+      // The revision exists whatever went wrong while watching its build: record it, or the
+      // next `pulumi up` would build another one.
+      throw partialCreate(
+        inputs,
+        id,
+        outs,
+        `revision ${outs.number} (${outs.revisionId}) of environment ${outs.environmentId} was created, but its build could not be followed: ${(err as Error).message}`,
+      );
+    }
   },
 
   async read(id: string, props?: Partial<EnvironmentRevisionOutputs>) {
@@ -424,6 +438,13 @@ export const provider = {
     const env = await liveEnvironment(environmentId);
     if (!env) return { id: "" };
     const seen = visibleRevision(env, revisionId);
+    if (!seen && props?.number === undefined) {
+      // EnvironmentRevision.get of an older revision: nothing recorded, and nothing to read.
+      throw new Error(
+        `EnvironmentRevision ${id} cannot be read: Domino has no read by revision id, and revision ${revisionId} is not ` +
+          `the latest, selected or restricted revision of environment ${environmentId} (or does not exist)`,
+      );
+    }
     const recorded: Partial<EnvironmentRevisionOutputs> = { ...withoutProvider(props ?? {}), environmentId, revisionId };
     if (seen) {
       recorded.number = seen.number;
@@ -448,8 +469,11 @@ export const provider = {
   },
 
   /** Domino cannot delete a revision: it stays in the environment's history. */
-  async delete(_id: string, _props: EnvironmentRevisionOutputs) {
-    return;
+  async delete(id: string, props: Partial<EnvironmentRevisionOutputs>) {
+    warnUser(
+      `EnvironmentRevision ${props.number !== undefined ? `${props.number} ` : ""}(${id}) was removed from the stack but stays in ` +
+        "the environment's revision history: Domino's API has no call that deletes a revision.",
+    );
   },
 };
 
@@ -482,10 +506,12 @@ export function withSecretVariables(opts: pulumi.CustomResourceOptions | undefin
  *   error, and the next `pulumi up` builds a new revision in its place. A build still
  *   running at `buildTimeoutMinutes` is recorded the same way, and the next `pulumi up`
  *   waits for it again.
- * - Destroying it only forgets it: Domino has no call to delete a revision.
+ * - Destroying it only forgets it, with a warning: Domino has no call to delete a revision.
  * - Refresh can read a revision only while it is the environment's latest, selected or
  *   restricted revision (Domino has no read by revision id); otherwise the recorded state
- *   is kept. An archived or deleted environment means the revision is gone.
+ *   is kept. An archived or deleted environment means the revision is gone. For the same
+ *   reason `EnvironmentRevision.get` works only for those revisions, and its outputs hold
+ *   the ids, number and status but not the definition.
  * - `environmentVariables` is stored as a secret.
  */
 export class EnvironmentRevision extends pulumi.dynamic.Resource {

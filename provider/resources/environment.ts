@@ -5,13 +5,19 @@
  * orgOwnerId and addBaseDependencies are fixed at creation, so changing one replaces the
  * environment (a new one is created, then the old one is archived). Destroying it
  * archives it; Domino keeps archived environments for the runs that used them.
+ *
+ * The first revision's definition is not applied again when it changes: a new revision is
+ * the job of EnvironmentRevision, and replacing the environment would archive it (and
+ * fail while a project uses it as its default). A plan with nothing to do would hide the
+ * edit, so `diff` warns about it instead.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { archiveEnvironment, createEnvironment, EnvironmentV1, listEnvironmentsPage, NewEnvironmentV1 } from "../client/environments";
 import { isNotFound } from "../client/errors";
 import { plainOutputs } from "../client/outputs";
 import { findInPages } from "../client/pagination";
-import { checkInputs, diffInputs, inputsFromOutputs, outputSlots, Schema, withoutProvider } from "./common";
+import { warnUser } from "../client/notices";
+import { checkInputs, containsUnknown, diffInputs, inputsFromOutputs, outputSlots, sameValue, Schema, withoutProvider } from "./common";
 import {
   assertTagsSupported,
   canonicalStatus,
@@ -116,8 +122,21 @@ export const provider = {
     return checkInputs<EnvironmentInputs>("Environment", environmentSchema, news);
   },
 
-  async diff(_id: string, olds: EnvironmentOutputs, news: EnvironmentInputs) {
-    return diffInputs(environmentSchema, { ...olds }, { ...news });
+  async diff(id: string, olds: EnvironmentOutputs, news: EnvironmentInputs) {
+    const result = diffInputs(environmentSchema, { ...olds }, { ...news });
+    // A replacement builds the new definition anyway. Values not known yet (preview) are
+    // judged when they are. Only field names are printed: variable values are secrets.
+    const ignored = result.replaces
+      ? []
+      : REVISION_FIELDS.filter((f) => olds[f] !== undefined && !containsUnknown(news[f]) && !sameValue(news[f], olds[f]));
+    if (ignored.length > 0) {
+      warnUser(
+        `Environment "${olds.name}" (${id}): ${ignored.join(", ")} changed, but these inputs define only the environment's ` +
+          "first revision and are not applied to an existing environment. To build the new definition, declare an " +
+          "EnvironmentRevision with it; to silence this warning, set these inputs back or list them in the ignoreChanges resource option.",
+      );
+    }
+    return result;
   },
 
   async create(inputs: EnvironmentInputs & { __provider?: string }) {
@@ -192,9 +211,11 @@ const OUTPUTS = [
  *   first, then the old one is archived).
  * - `image` and the other definition inputs (`dockerfileInstructions`,
  *   `environmentVariables`, scripts, `workspaceTools`, `supportedClusters`, `skipCache`,
- *   `summary`, `tags`, `useVpn`) define the first revision and are used only at creation;
- *   changing them later does nothing. To change what the environment builds, add an
- *   `EnvironmentRevision`.
+ *   `summary`, `tags`, `useVpn`) define the first revision and are used only at creation.
+ *   Changing them later changes nothing in Domino (and does not replace the environment,
+ *   which would archive it): `pulumi preview` and `pulumi up` print a warning naming the
+ *   changed inputs. To change what the environment builds, add an `EnvironmentRevision`;
+ *   list the changed inputs in `ignoreChanges` (or set them back) to silence the warning.
  * - Creating it does not wait for the first build (`latestRevisionStatus` shows how it
  *   went, as of the last create or refresh). `EnvironmentRevision` waits for its build.
  * - Destroying it archives it. Domino refuses to archive an environment that is some

@@ -50,7 +50,8 @@ function canonicalRole(role: string): OrganizationRole | string {
 }
 
 function membership(org: OrganizationV1 | undefined, userId: string): OrganizationMemberV1 | undefined {
-  return org?.members?.find((m) => m.userId === userId);
+  // Domino answers with ids in lower case; an id given in another case is the same user.
+  return org?.members?.find((m) => m.userId.toLowerCase() === userId.toLowerCase());
 }
 
 /**

@@ -269,6 +269,11 @@ function statusBody(inputs: Partial<StatusOutputs>): ProjectStatusV1 {
   };
 }
 
+/** Whether the status asked for is the one Domino gives every new project. */
+function isNewProjectStatus(inputs: Partial<StatusOutputs>): boolean {
+  return inputs.status === "active" && !inputs.isBlocked && inputs.blockedReason === undefined && inputs.completedMessage === undefined;
+}
+
 function newRepositoryBody(repo: ProjectMainRepositoryInputs): NewProjectGitRepositoryV1 {
   return plainOutputs({
     uri: repo.uri,
@@ -292,8 +297,8 @@ export function mainRepositoryChanged(news: ProjectMainRepositoryInputs | undefi
 
 /**
  * `diff` for a project. Everything but the status replaces the project. A replacement
- * that keeps the name (and owner) archives the old project first, since the new one
- * would otherwise collide with it; a new name creates the new project first.
+ * that keeps the name (in any case) and owner archives the old project first, since the
+ * new one would otherwise collide with it; a new name creates the new project first.
  */
 export function diffProject(olds: Partial<ProjectOutputs>, news: Partial<ProjectInputs>): pulumi.dynamic.DiffResult {
   let changed = changedFields(projectSchema, { ...olds }, { ...news });
@@ -304,7 +309,11 @@ export function diffProject(olds: Partial<ProjectOutputs>, news: Partial<Project
   const result: { changes: boolean; replaces?: string[]; deleteBeforeReplace?: boolean } = { changes: changed.length > 0 };
   if (replaces.length > 0) {
     result.replaces = replaces;
-    if (!replaces.includes("name") && !replaces.includes("ownerId")) result.deleteBeforeReplace = true;
+    // Domino compares project names case-insensitively: a change of case alone still collides.
+    const nameKept =
+      !replaces.includes("name") ||
+      (typeof news.name === "string" && !containsUnknown(news.name) && news.name.toLowerCase() === (olds.name ?? "").toLowerCase());
+    if (nameKept && !replaces.includes("ownerId")) result.deleteBeforeReplace = true;
   }
   return result;
 }
@@ -347,7 +356,10 @@ export const provider = {
     const project = await createProject(body, () => findCreatedProject(inputs));
     const id = project.id;
     let outs = projectOutputs(project, { mainRepository: inputs.mainRepository });
-    if (inputs.status !== undefined) {
+    if (inputs.status !== undefined && isNewProjectStatus(inputs)) {
+      // A new project is active and not blocked: asking for that costs no call.
+      outs = projectOutputs(project, { mainRepository: inputs.mainRepository, ...statusOutputs(inputs) });
+    } else if (inputs.status !== undefined) {
       try {
         const status = await setProjectStatus(id, statusBody(inputs));
         outs = projectOutputs(project, { mainRepository: inputs.mainRepository, ...statusFromAnswer(status, inputs) });
@@ -424,11 +436,11 @@ const OUTPUTS = [
  *
  * Replacing a project ARCHIVES the old one: changing the name, description,
  * visibility, owner or main repository creates a new project and archives the old
- * one, with its files, runs and history. When the name and owner stay the same, the
- * old project is archived before the new one is created (the names would collide), so
- * a failed create leaves no active project; whether Domino frees an archived project's
- * name is not documented, and the create may then fail on the name. A new name (or
- * owner) creates the new project first.
+ * one, with its files, runs and history. When the name (compared case-insensitively, as
+ * Domino does) and owner stay the same, the old project is archived before the new one is
+ * created (the names would collide), so a failed create leaves no active project; whether
+ * Domino frees an archived project's name is not documented, and the create may then fail
+ * on the name. A new name (or owner) creates the new project first.
  * Use `protect: true` on projects that hold work.
  *
  * The status fields are write-only in Domino: they show what this provider last set,

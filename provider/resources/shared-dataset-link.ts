@@ -31,7 +31,9 @@ export const sharedDatasetLinkSchema: Schema = {
 
 const ID_PARTS = ["projectId", "datasetId"] as const;
 
-const links = (shared: SharedDatasetsV1 | undefined, datasetId: string) => shared?.sharedDatasetIds.includes(datasetId) === true;
+// Domino answers with ids in lower case; an id given in another case is the same dataset.
+const links = (shared: SharedDatasetsV1 | undefined, datasetId: string) =>
+  shared?.sharedDatasetIds.some((id) => id.toLowerCase() === datasetId.toLowerCase()) === true;
 
 export const provider = {
   async check(_olds: unknown, news: Record<string, unknown>) {

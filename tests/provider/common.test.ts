@@ -63,6 +63,12 @@ describe("checkInputs", () => {
     expect(res.inputs).toMatchObject({ projectId: UNKNOWN, done: UNKNOWN, paths: [UNKNOWN, "a"], ref: UNKNOWN });
   });
 
+  it("writes Domino ids in lower case, as Domino answers them", () => {
+    const res = checkInputs("Thing", schema, { projectId: PID.toUpperCase(), name: "a", ownerId: "AAAAAAAAAAAAAAAAAAAAAAAA" });
+    expect(res.failures).toEqual([]);
+    expect(res.inputs).toMatchObject({ projectId: PID, ownerId: "aaaaaaaaaaaaaaaaaaaaaaaa" });
+  });
+
   it("still checks the known items of a partly unknown list", () => {
     const res = checkInputs("Thing", schema, { projectId: PID, name: "a", paths: [UNKNOWN, 3] });
     expect(res.failures!.map((f) => f.reason)).toEqual(["Thing.paths[1] must be a string, got number"]);
@@ -90,6 +96,11 @@ describe("diffInputs", () => {
     const sameName = (_r: string[], o: Record<string, unknown>, n: Record<string, unknown>) => o.name === n.name;
     expect(diffInputs(schema, olds, { ...news, visibility: "Public" }, sameName)).toEqual({ changes: true, replaces: ["visibility"], deleteBeforeReplace: true });
     expect(diffInputs(schema, olds, { ...news, name: "b" }, sameName)).toEqual({ changes: true, replaces: ["name"] });
+  });
+
+  it("compares Domino ids whatever their case, so state recorded with upper-case ids is not replaced", () => {
+    expect(diffInputs(schema, { ...olds, projectId: PID.toUpperCase() }, news)).toEqual({ changes: false });
+    expect(diffInputs(schema, olds, { ...news, projectId: "fedcba9876543210fedcba98" })).toEqual({ changes: true, replaces: ["projectId"] });
   });
 
   it("compares objects by content, not key order", () => {

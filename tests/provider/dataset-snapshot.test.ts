@@ -1,3 +1,4 @@
+import * as datasetsClient from "../../provider/client/datasets";
 import { ResourceInitError, UNKNOWN } from "../../provider/resources/common";
 import { DatasetSnapshotInputs, DatasetSnapshotOutputs, provider } from "../../provider/resources/dataset-snapshot";
 import { EmulatorFixture, useEmulator } from "../helpers/emulator";
@@ -90,7 +91,14 @@ describe("DatasetSnapshot against Domino 6.3", () => {
     const datasetId = await makeDataset(env, "gone");
     const { id, outs } = await provider.create(await checked({ datasetId, relativeFilePaths: ["data"] }));
     await env.resetRequestCounts();
-    await provider.delete(id, outs);
+    const lines: string[] = [];
+    const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
+    try {
+      await provider.delete(id, outs);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`^warning: pulumi-domino: DatasetSnapshot ${id} was removed from the stack but still exists in Domino`))]);
     expect((await env.requestCounts()).total).toBe(0);
     await env.api("DELETE", `/api/datasetrw/v1/datasets/${datasetId}`);
     expect(await provider.read(id, outs)).toEqual({ id: "" });
@@ -100,6 +108,25 @@ describe("DatasetSnapshot against Domino 6.3", () => {
     await expect(provider.create(await checked({ datasetId: "65f0d00000000000000000ff", relativeFilePaths: ["x"] }))).rejects.toThrow(
       /create dataset snapshot failed: POST \/api\/datasetrw\/v1\/datasets\/65f0d00000000000000000ff\/snapshots answered HTTP 404/,
     );
+  });
+
+  it("records the snapshot when its progress cannot be followed, instead of leaking it", async () => {
+    const datasetId = await makeDataset(env, "unfollowed");
+    const inputs = await checked({ datasetId, relativeFilePaths: ["data"] });
+    const spy = jest.spyOn(datasetsClient, "getSnapshot").mockRejectedValue(new Error("connection reset"));
+    let err: ResourceInitError;
+    try {
+      err = (await provider.create({ ...inputs, __provider: "shim" }).catch((e: unknown) => e)) as ResourceInitError;
+    } finally {
+      spy.mockRestore();
+    }
+    expect(err).toBeInstanceOf(ResourceInitError);
+    expect(err.reasons[0]).toMatch(/^snapshot [0-9a-f]{24} of dataset [0-9a-f]{24} was created, but its progress could not be followed: connection reset$/);
+    expect(err.properties).toMatchObject({ status: "pending", __provider: "shim" });
+    const { outs } = await provider.update(err.id, err.properties as unknown as DatasetSnapshotOutputs, { ...inputs, __provider: "shim" });
+    expect(outs).toMatchObject({ snapshotId: err.id.split("/")[1], status: "active" });
+    const dataset = await env.api<{ dataset: { snapshotIds: string[] } }>("GET", `/api/datasetrw/v1/datasets/${datasetId}`);
+    expect(dataset.body.dataset.snapshotIds).toEqual([outs.snapshotId]);
   });
 
   it("never duplicates a create whose answer was lost", async () => {

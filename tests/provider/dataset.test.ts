@@ -136,11 +136,15 @@ describe("Dataset against Domino 5.3", () => {
     try {
       await checked({ projectId: PROJECT, name: "raw" });
       await checked({ projectId: PROJECT, name: "raw" }, { projectId: PROJECT, name: "raw" });
+      await checked({ projectId: UNKNOWN, name: UNKNOWN });
     } finally {
       captured.restore();
     }
     expect(captured.lines).toEqual([
       'warning: pulumi-domino: Dataset "raw": this Domino API (5.3) has no call that deletes a dataset (it exists from Domino 5.9.1). ' +
+        "`pulumi destroy` or a replacement will only remove it from the stack; delete it in the Domino UI.\n",
+      // Preview: the name is not known yet, and the placeholder is no name to show.
+      "warning: pulumi-domino: Dataset (name not known yet): this Domino API (5.3) has no call that deletes a dataset (it exists from Domino 5.9.1). " +
         "`pulumi destroy` or a replacement will only remove it from the stack; delete it in the Domino UI.\n",
     ]);
   });

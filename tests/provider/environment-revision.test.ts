@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as environmentsClient from "../../provider/client/environments";
 import { ResourceInitError, UNKNOWN } from "../../provider/resources/common";
 import {
   EnvironmentRevision,
@@ -171,13 +172,50 @@ describe("EnvironmentRevision against Domino 6.3", () => {
     expect(await provider.read(id, outs)).toEqual({ id: "" });
   });
 
-  it("forgets on delete without calling Domino", async () => {
+  it("forgets on delete without calling Domino, and says the revision stays", async () => {
     const environmentId = await makeEnvironment(env);
     const { id, outs } = await provider.create(await checked({ environmentId, image: "python:3.12", waitForBuild: false }));
     await env.resetRequestCounts();
-    await provider.delete(id, outs);
+    const lines: string[] = [];
+    const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
+    try {
+      await provider.delete(id, outs);
+    } finally {
+      spy.mockRestore();
+    }
     expect((await env.requestCounts()).total).toBe(0);
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`^warning: pulumi-domino: EnvironmentRevision 2 \\(${id}\\) was removed from the stack but stays in the environment's revision history`))]);
     expect((await provider.read(id, outs)).id).toBe(id);
+  });
+
+  it("records the revision when its build cannot be followed, instead of leaking it", async () => {
+    const environmentId = await makeEnvironment(env);
+    const inputs = await checked({ environmentId, image: "python:3.12" });
+    const spy = jest.spyOn(environmentsClient, "getEnvironment").mockRejectedValue(new Error("connection reset"));
+    let init: ResourceInitError;
+    try {
+      init = await createError(inputs);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(init.reasons[0]).toMatch(/^revision 2 \([0-9a-f]{24}\) of environment [0-9a-f]{24} was created, but its build could not be followed: connection reset$/);
+    expect(init.properties).toMatchObject({ revisionId: init.id.split("/")[1], number: 2, __provider: "shim" });
+    // The next `up` updates the recorded revision: it waits for the build instead of making another.
+    const { outs } = await provider.update(init.id, init.properties as unknown as EnvironmentRevisionOutputs, { ...inputs, __provider: "shim" });
+    expect(outs).toMatchObject({ revisionId: init.id.split("/")[1], status: "Succeeded" });
+    const wire = await env.api<{ environment: { latestRevision: { number: number } } }>("GET", `/api/environments/v1/environments/${environmentId}`);
+    expect(wire.body.environment.latestRevision.number).toBe(2);
+  });
+
+  it("says why a revision Domino no longer shows cannot be looked up by id", async () => {
+    const environmentId = await makeEnvironment(env);
+    const first = (await env.api<{ environment: { latestRevision: { id: string } } }>("GET", `/api/environments/v1/environments/${environmentId}`)).body
+      .environment.latestRevision.id;
+    await provider.create(await checked({ environmentId, image: "python:3.12" }));
+    await expect(provider.read(`${environmentId}/${first}`)).rejects.toThrow(
+      `EnvironmentRevision ${environmentId}/${first} cannot be read: Domino has no read by revision id, and revision ${first} is not the latest, selected or restricted revision of environment ${environmentId} (or does not exist)`,
+    );
+    await expect(provider.read(`${environmentId}/65f0e00000000000000000ff`)).rejects.toThrow(/cannot be read/);
   });
 
   it("reports Domino's refusal for an archived or unknown environment", async () => {

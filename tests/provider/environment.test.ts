@@ -28,6 +28,16 @@ async function environmentOf(env: EmulatorFixture, id: string): Promise<{ status
   return { status: res.status, environment: res.body.environment };
 }
 
+/** Captures what the provider tells the user on stderr. */
+function captureWarnings(): { lines: string[]; restore: () => void } {
+  const lines: string[] = [];
+  const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  return { lines, restore: () => spy.mockRestore() };
+}
+
 const DEFAULTS = {
   description: "",
   visibility: "Private",
@@ -106,7 +116,34 @@ describe("Environment check and diff", () => {
       expect(await provider.diff("", olds, { ...inputs, [field]: value })).toEqual({ changes: true, replaces: [field] });
     }
     expect(await provider.diff("", olds, { ...inputs, name: UNKNOWN })).toEqual({ changes: true, replaces: ["name"] });
-    expect(await provider.diff("", olds, { ...inputs, image: "python:3.12", dockerfileInstructions: "RUN true" })).toEqual({ changes: false });
+    const warned = captureWarnings();
+    try {
+      expect(await provider.diff("", olds, { ...inputs, image: "python:3.12", dockerfileInstructions: "RUN true" })).toEqual({ changes: false });
+    } finally {
+      warned.restore();
+    }
+  });
+
+  it("warns, naming the fields but no values, when first-revision inputs change", async () => {
+    const inputs = await checked({ name: "py", image: "python:3.11", environmentVariables: [{ key: "TOKEN", value: "old-s3cr3t" }] });
+    const olds = { ...inputs, ownerId: "65f0a0000000000000000001", firstRevisionId: "65f0e0000000000000000001" } as EnvironmentOutputs;
+    const warned = captureWarnings();
+    try {
+      const changed = { ...inputs, image: "python:3.12", environmentVariables: [{ key: "TOKEN", value: "new-s3cr3t" }] };
+      expect(await provider.diff("65f0e0000000000000000002", olds, changed)).toEqual({ changes: false });
+      expect(warned.lines).toHaveLength(1);
+      expect(warned.lines[0]).toMatch(/^warning: pulumi-domino: Environment "py" \(65f0e0000000000000000002\): image, environmentVariables changed, .*first revision.*EnvironmentRevision.*ignoreChanges/);
+      expect(warned.lines[0]).not.toMatch(/s3cr3t|python:3/);
+
+      // Nothing to say when nothing changed, when the value is not known yet, or when a replacement builds it anyway.
+      warned.lines.length = 0;
+      expect(await provider.diff("", olds, inputs)).toEqual({ changes: false });
+      expect(await provider.diff("", olds, { ...inputs, image: UNKNOWN, environmentVariables: [{ key: "TOKEN", value: UNKNOWN }] })).toEqual({ changes: false });
+      expect(await provider.diff("", olds, { ...changed, name: "py2" })).toEqual({ changes: true, replaces: ["name"] });
+      expect(warned.lines).toEqual([]);
+    } finally {
+      warned.restore();
+    }
   });
 });
 

@@ -87,6 +87,14 @@ describe.each(["6.3", "5.3"] as const)("OrganizationMember against Domino %s", (
     expect(await provider.read(`65f0c00000000000000000ff/${BOB}`, outs)).toEqual({ id: "" });
   });
 
+  it("finds a member whose ids were given in upper case", async () => {
+    const orgId = await makeOrg(env, "upper");
+    const { id, outs } = await provider.create({ organizationId: orgId.toUpperCase(), userId: BOB.toUpperCase(), organizationRole: "Member" });
+    expect(outs.organizationRole).toBe("Member");
+    expect(await provider.read(id, outs)).toMatchObject({ id, props: { organizationRole: "Member" } });
+    expect(await provider.diff(id, outs, await checked({ organizationId: orgId, userId: BOB }))).toEqual({ changes: false });
+  });
+
   it("takes an existing member to the asked role", async () => {
     const orgId = await makeOrg(env, "existing");
     await env.api("PUT", `/api/organizations/v1/organizations/${orgId}/user`, { userId: ALICE, organizationRole: "Admin" });

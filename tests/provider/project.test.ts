@@ -121,6 +121,14 @@ describe("Project diff", () => {
     });
   });
 
+  it("archives first when only the name's case changes (Domino compares names case-insensitively)", () => {
+    expect(diffProject(recorded, { ...same, name: recorded.name.toUpperCase() })).toEqual({
+      changes: true,
+      replaces: ["name"],
+      deleteBeforeReplace: true,
+    });
+  });
+
   it("creates first when the owner changes (the names do not collide)", () => {
     expect(diffProject(recorded, { ...same, ownerId: BOB })).toEqual({ changes: true, replaces: ["ownerId"] });
   });
@@ -214,6 +222,25 @@ describe("Project against Domino 6.3", () => {
     expect(read.props).toEqual(outs);
     expect(read.inputs).toMatchObject({ status: "complete", completedMessage: "shipped", mainRepository: { gitCredentialId: "cred-1" } });
     expect((read.inputs as ProjectInputs).mainRepository).not.toHaveProperty("id");
+  });
+
+  it("an owner id given in upper case is no change after create or refresh", async () => {
+    const inputs = await checked({ name: "upper-owner", ownerId: env.emulator.users.admin.id.toUpperCase() });
+    expect(inputs.ownerId).toBe(env.emulator.users.admin.id);
+    const { id, outs } = await provider.create(inputs);
+    expect(await provider.diff(id, outs, inputs)).toEqual({ changes: false });
+    const read = await provider.read(id, outs);
+    expect(await provider.diff(id, read.props as ProjectOutputs, inputs)).toEqual({ changes: false });
+  });
+
+  it("does not send the status a new project already has", async () => {
+    const inputs = await checked({ name: "born-active", status: "active" });
+    await env.resetRequestCounts();
+    const { id, outs } = await provider.create(inputs);
+    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { "POST /api/projects/beta/projects": 1 } });
+    expect(outs).toMatchObject({ status: "active", isBlocked: false });
+    expect(outs).not.toHaveProperty("blockedReason");
+    expect(await provider.diff(id, outs, inputs)).toEqual({ changes: false });
   });
 
   it("updates the status in place with one PUT", async () => {

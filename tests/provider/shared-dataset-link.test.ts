@@ -67,6 +67,18 @@ describe.each(["6.3", "5.3"] as const)("SharedDatasetLink against Domino %s", (d
     await expect(provider.delete(id, outs)).resolves.toBeUndefined();
   });
 
+  it("recognises ids given in upper case, which Domino answers in lower case", async () => {
+    const owner = await makeProject(env, "upper-owner");
+    const user = await makeProject(env, "upper-user");
+    const datasetId = await makeDataset(env, owner);
+    const inputs = await checked({ projectId: user.toUpperCase(), datasetId: datasetId.toUpperCase() });
+    expect(inputs).toEqual({ projectId: user, datasetId });
+    // State and ids written before ids were canonicalised.
+    const { id, outs } = await provider.create({ projectId: user.toUpperCase(), datasetId: datasetId.toUpperCase() });
+    expect(await provider.read(id, outs)).toMatchObject({ id });
+    expect(await provider.diff(id, outs, inputs)).toEqual({ changes: false });
+  });
+
   it("refresh sees an out-of-band unlink, and the project's archiving", async () => {
     const owner = await makeProject(env, "owner2");
     const user = await makeProject(env, "user2");

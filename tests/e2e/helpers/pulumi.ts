@@ -220,18 +220,36 @@ export class PulumiProject {
 
   /** Copies the example, links node_modules, creates the stack and sets its config. */
   static async create(options: ProjectOptions): Promise<PulumiProject> {
+    const project = PulumiProject.prepare(options.example, (programDir) => {
+      copyDir(path.join(REPO_ROOT, "examples", options.example), programDir, new Set(options.exclude ?? []));
+      fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(programDir, "node_modules"), "dir");
+    });
+    await project.initStack(options.stack ?? "e2e", options.config);
+    return project;
+  }
+
+  /**
+   * A program made of `files`, whose node_modules directory `fillNodeModules` fills;
+   * the stack "e2e" is created without config.
+   */
+  static async createFromFiles(name: string, files: Record<string, string>, fillNodeModules: (nodeModules: string) => void): Promise<PulumiProject> {
+    const project = PulumiProject.prepare(name, (programDir) => {
+      fs.mkdirSync(programDir, { recursive: true });
+      for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(programDir, file), text);
+      fs.mkdirSync(path.join(programDir, "node_modules"));
+      fillNodeModules(path.join(programDir, "node_modules"));
+    });
+    await project.initStack("e2e");
+    return project;
+  }
+
+  private static prepare(name: string, populate: (programDir: string) => void): PulumiProject {
     const bin = pulumiBinDir();
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), `pulumi-domino-e2e-${options.example.replace(/\W+/g, "-")}-`));
-    const programDir = path.join(root, "program");
-    copyDir(path.join(REPO_ROOT, "examples", options.example), programDir, new Set(options.exclude ?? []));
-    fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(programDir, "node_modules"), "dir");
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), `pulumi-domino-e2e-${name.replace(/\W+/g, "-")}-`));
+    populate(path.join(root, "program"));
     fs.mkdirSync(path.join(root, "backend"));
     fs.mkdirSync(path.join(root, "home"));
-    const stack = options.stack ?? "e2e";
-    const project = new PulumiProject(root, stack, cliEnvironment(bin, path.join(root, "backend"), path.join(root, "home")));
-    await project.cli(["stack", "init", stack]);
-    await project.setConfig(options.config ?? {});
-    return project;
+    return new PulumiProject(root, "e2e", cliEnvironment(bin, path.join(root, "backend"), path.join(root, "home")));
   }
 
   /** Runs `pulumi <args>` in the program directory; throws unless it exits 0 (or `allowFailure`). */
@@ -255,6 +273,19 @@ export class PulumiProject {
     });
     if (result.code !== 0 && !opts.allowFailure) throw new CommandError(args, result);
     return result;
+  }
+
+  /** Creates another stack of the same program, with its config, and makes it the current one. */
+  async initStack(stack: string, config: Record<string, string | { value: string; secret: true }> = {}): Promise<void> {
+    this.stack = stack;
+    await this.cli(["stack", "init", stack]);
+    await this.setConfig(config);
+  }
+
+  /** Makes `stack` the one the following commands act on. */
+  select(stack: string): this {
+    this.stack = stack;
+    return this;
   }
 
   private stackArgs(): string[] {
