@@ -16,7 +16,7 @@
 # the module registry this project builds from, so it cannot be built from source here.
 # The cached host is rebuilt whenever its source changes.
 #
-# Needs: node; Go >= 1.25 unless every binary is already cached.
+# Needs: node; Go 1.25.11 or later unless every binary is already cached.
 set -euo pipefail
 
 repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

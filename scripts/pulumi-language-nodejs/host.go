@@ -17,6 +17,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/emptypb"
 )
 
@@ -125,6 +127,9 @@ func (h *nodeHost) resolveModule(dir, module string) (string, error) {
 }
 
 func (h *nodeHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
+	if req.GetAttachDebugger() {
+		return nil, status.Error(codes.Unimplemented, "this Node.js language host cannot attach a debugger")
+	}
 	dir := programDirectory(req.GetInfo(), req.GetPwd())
 	opts := optionsOf(req.GetInfo())
 

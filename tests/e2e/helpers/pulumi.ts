@@ -375,8 +375,12 @@ export class PulumiProject {
     fs.writeFileSync(path.join(this.programDir, file), text);
   }
 
-  /** Removes the temporary directory. The stacks must be destroyed first by the test. */
+  /** Removes the temporary directory (kept when PULUMI_DOMINO_E2E_KEEP is set, for debugging). */
   dispose(): void {
+    if (process.env.PULUMI_DOMINO_E2E_KEEP) {
+      console.info(`kept ${this.root} (program, backend, PULUMI_HOME; passphrase "e2e-passphrase")`);
+      return;
+    }
     fs.rmSync(this.root, { recursive: true, force: true });
   }
 }
