@@ -2,7 +2,7 @@
  * Typed calls for read-write datasets, their snapshots and tags, and the links that share
  * a dataset with another project. Nothing but the calls: no decisions.
  */
-import { call, seg } from "./http";
+import { call, seg, inEnvelope } from "./http";
 import { Page, PageMetadata } from "./pagination";
 
 export interface DatasetRwV1 {
@@ -53,12 +53,7 @@ export async function createDataset(
     path: DATASETS,
     body,
     retry: "create",
-    findExisting:
-      findExisting &&
-      (async () => {
-        const dataset = await findExisting();
-        return dataset && { dataset };
-      }),
+    findExisting: inEnvelope("dataset", findExisting),
   });
   return res.dataset;
 }
@@ -118,12 +113,7 @@ export async function createSnapshot(
     path: `${datasetPath(datasetId)}/snapshots`,
     body: { relativeFilePaths },
     retry: "create",
-    findExisting:
-      findExisting &&
-      (async () => {
-        const snapshot = await findExisting();
-        return snapshot && { snapshot };
-      }),
+    findExisting: inEnvelope("snapshot", findExisting),
   });
   return res.snapshot;
 }
@@ -163,12 +153,7 @@ export async function addDatasetTag(
     path: `${datasetPath(datasetId)}/tags`,
     body: { tagName, snapshotId },
     retry: "create",
-    findExisting:
-      findExisting &&
-      (async () => {
-        const dataset = await findExisting();
-        return dataset && { dataset };
-      }),
+    findExisting: inEnvelope("dataset", findExisting),
   });
   return res.dataset;
 }
@@ -212,12 +197,7 @@ export async function linkSharedDataset(
     path: sharedDatasetsPath(projectId),
     body: { datasetId },
     retry: "create",
-    findExisting:
-      findExisting &&
-      (async () => {
-        const dataset = await findExisting();
-        return dataset && { dataset };
-      }),
+    findExisting: inEnvelope("dataset", findExisting),
   });
   return { projectId: res.dataset?.projectId ?? projectId, sharedDatasetIds: res.dataset?.sharedDatasetIds ?? [] };
 }

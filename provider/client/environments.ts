@@ -2,7 +2,7 @@
  * Typed calls for compute environments and their revisions. Nothing but the calls: no
  * decisions.
  */
-import { call, seg } from "./http";
+import { call, seg, inEnvelope } from "./http";
 import { Page, PageMetadata } from "./pagination";
 
 export type ClusterType = "Dask" | "Mpi" | "Ray" | "Spark";
@@ -87,12 +87,7 @@ export async function createEnvironment(
     path: ENVIRONMENTS,
     body,
     retry: "create",
-    findExisting:
-      findExisting &&
-      (async () => {
-        const environment = await findExisting();
-        return environment && { environment };
-      }),
+    findExisting: inEnvelope("environment", findExisting),
   });
   return res.environment;
 }
@@ -133,12 +128,7 @@ export async function createEnvironmentRevision(
     path: `${ENVIRONMENTS}/${seg(environmentId)}/revisions`,
     body,
     retry: "create",
-    findExisting:
-      findExisting &&
-      (async () => {
-        const environmentRevision = await findExisting();
-        return environmentRevision && { environmentRevision };
-      }),
+    findExisting: inEnvelope("environmentRevision", findExisting),
   });
   return res.environmentRevision;
 }

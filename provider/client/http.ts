@@ -69,6 +69,21 @@ export function buildUrl(host: string, path: string, query?: Record<string, Quer
   return url;
 }
 
+/**
+ * Adapts a finder of bare objects to a create whose answer carries the object under
+ * `key` (`{ org: {...}, metadata }`), for `CallOptions.findExisting`.
+ */
+export function inEnvelope<K extends string, T>(
+  key: K,
+  find: (() => Promise<T | undefined>) | undefined,
+): (() => Promise<Record<K, T> | undefined>) | undefined {
+  if (!find) return undefined;
+  return async () => {
+    const found = await find();
+    return found === undefined ? undefined : ({ [key]: found } as Record<K, T>);
+  };
+}
+
 /** Encodes one path segment (ids, tag names). */
 export function seg(value: string): string {
   return encodeURIComponent(value);

@@ -4,7 +4,7 @@
  * An organization's id is its id in the users collection (`OrganizationV1.id`); every
  * `organizationId` path parameter takes that id.
  */
-import { call, seg } from "./http";
+import { call, seg, inEnvelope } from "./http";
 import { Page, PageMetadata } from "./pagination";
 
 export type OrganizationRole = "Member" | "Admin";
@@ -35,12 +35,7 @@ export async function createOrganization(
     path: ORGANIZATIONS,
     body: { name, members: [] },
     retry: "create",
-    findExisting:
-      findExisting &&
-      (async () => {
-        const org = await findExisting();
-        return org && { org };
-      }),
+    findExisting: inEnvelope("org", findExisting),
   });
   return res.org;
 }

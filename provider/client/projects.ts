@@ -2,7 +2,7 @@
  * Typed calls for the projects area of the API (projects, status, collaborators,
  * goals, imported git repositories). Nothing but the calls: no decisions.
  */
-import { call, seg } from "./http";
+import { call, seg, inEnvelope } from "./http";
 import { Page, PageMetadata } from "./pagination";
 
 // ---------------------------------------------------------------- goals
@@ -43,12 +43,7 @@ export async function createGoal(
     path: goalsPath(projectId),
     body,
     retry: "create",
-    findExisting:
-      findExisting &&
-      (async () => {
-        const goal = await findExisting();
-        return goal && { goal };
-      }),
+    findExisting: inEnvelope("goal", findExisting),
   });
   return res.goal;
 }
@@ -151,12 +146,7 @@ export async function createProject(body: NewProjectV1, findExisting?: () => Pro
     path: projectsBetaPath,
     body,
     retry: "create",
-    findExisting:
-      findExisting &&
-      (async () => {
-        const project = await findExisting();
-        return project && { project };
-      }),
+    findExisting: inEnvelope("project", findExisting),
   });
   return res.project;
 }
@@ -246,12 +236,7 @@ export async function addRepository(
     path: repositoriesPath(projectId),
     body,
     retry: "create",
-    findExisting:
-      findExisting &&
-      (async () => {
-        const repository = await findExisting();
-        return repository && { repository };
-      }),
+    findExisting: inEnvelope("repository", findExisting),
   });
   return res.repository;
 }
