@@ -3,7 +3,9 @@
  * npm run demo: the quickstart program (root Pulumi.yaml) under the real Pulumi CLI,
  * against a local Domino emulator, with nothing to set up and nothing left behind.
  *
- * 1. provides the Pulumi CLI (PULUMI_BIN_DIR, or scripts/ensure-pulumi.sh);
+ * 1. provides the Pulumi CLI (PULUMI_BIN_DIR, or scripts/ensure-pulumi.sh --allow-newer:
+ *    an installed pulumi at or above the pinned version is good enough to try the
+ *    project, so nothing is built when one is on PATH);
  * 2. starts the emulator on a free port;
  * 3. creates a stack in a temporary local file backend and sets its config
  *    (domino:host, domino:apiKey as a secret, the collaborator's user name);
@@ -23,7 +25,7 @@ const STACK = "demo";
 
 function pulumiBinDir() {
   if (process.env.PULUMI_BIN_DIR) return process.env.PULUMI_BIN_DIR;
-  const out = execFileSync("bash", [path.join(repoRoot, "scripts/ensure-pulumi.sh")], {
+  const out = execFileSync("bash", [path.join(repoRoot, "scripts/ensure-pulumi.sh"), "--allow-newer"], {
     cwd: repoRoot,
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],

@@ -131,7 +131,6 @@ func (h *nodeHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumir
 		return nil, status.Error(codes.Unimplemented, "this Node.js language host cannot attach a debugger")
 	}
 	dir := programDirectory(req.GetInfo(), req.GetPwd())
-	opts := optionsOf(req.GetInfo())
 
 	runScript := os.Getenv("PULUMI_LANGUAGE_NODEJS_RUN_PATH")
 	if runScript == "" {
@@ -144,20 +143,15 @@ func (h *nodeHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumir
 		runScript = resolved
 	}
 
-	env, err := programEnvironment(req, opts)
+	program, err := programCommand(req, runScript, h.engine(), h.tracing, os.Environ())
 	if err != nil {
-		return nil, err
+		// A failed run, as Pulumi's host reports it, rather than a failed call.
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
 
-	args := append(append([]string{}, opts.nodeArgs...), runScript)
-	args = append(args, runArguments(req, h.engine(), h.tracing)...)
-
-	cmd := exec.CommandContext(ctx, h.nodeBin, args...)
-	cmd.Dir = dir
-	if req.GetPwd() != "" {
-		cmd.Dir = req.GetPwd()
-	}
-	cmd.Env = env
+	cmd := exec.CommandContext(ctx, h.nodeBin, program.args...)
+	cmd.Dir = program.dir
+	cmd.Env = program.env
 	// The engine shows the program's output as it reads it from the host's own streams.
 	cmd.Stdout = os.Stdout
 	cmd.Stderr = os.Stderr
@@ -165,25 +159,63 @@ func (h *nodeHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumir
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 10 * time.Second
 
-	if err := cmd.Run(); err != nil {
-		var exitErr *exec.ExitError
-		if errors.As(err, &exitErr) {
-			code := exitErr.ExitCode()
-			if code == exitAfterReportedError {
-				return &pulumirpc.RunResponse{Bail: true}, nil
-			}
-			if code >= 0 {
-				return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d", code)}, nil
-			}
-			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited unexpectedly: %v", exitErr)}, nil
-		}
-		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not run the program with %s: %v", h.nodeBin, err)}, nil
+	return runResponse(cmd.Run(), h.nodeBin), nil
+}
+
+// nodeCommand is how the host runs a program: node's arguments (after the node
+// executable itself), its working directory and its whole environment.
+type nodeCommand struct {
+	args []string
+	dir  string
+	env  []string
+}
+
+// programCommand is the node command line for a RunRequest, kept apart from Run so it
+// can be checked without starting anything: node's own arguments (the `nodeargs`
+// runtime option), the run script, then the run script's arguments; the host's
+// environment (baseEnv) plus the program's settings.
+func programCommand(
+	req *pulumirpc.RunRequest, runScript, engineAddress, tracing string, baseEnv []string,
+) (nodeCommand, error) {
+	opts := optionsOf(req.GetInfo())
+	env, err := programEnvironment(req, opts, baseEnv)
+	if err != nil {
+		return nodeCommand{}, err
 	}
-	return &pulumirpc.RunResponse{}, nil
+	args := append(append([]string{}, opts.nodeArgs...), runScript)
+	args = append(args, runArguments(req, engineAddress, tracing)...)
+	dir := programDirectory(req.GetInfo(), req.GetPwd())
+	if req.GetPwd() != "" {
+		dir = req.GetPwd()
+	}
+	return nodeCommand{args: args, dir: dir, env: env}, nil
+}
+
+// runResponse turns the outcome of the program's process into the engine's answer.
+func runResponse(err error, nodeBin string) *pulumirpc.RunResponse {
+	if err == nil {
+		return &pulumirpc.RunResponse{}
+	}
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
+		code := exitErr.ExitCode()
+		if code == exitAfterReportedError {
+			return &pulumirpc.RunResponse{Bail: true}
+		}
+		if code >= 0 {
+			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d", code)}
+		}
+		return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited unexpectedly: %v", exitErr)}
+	}
+	return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not run the program with %s: %v", nodeBin, err)}
 }
 
 // runArguments builds the command line of @pulumi/pulumi/cmd/run: flags, then the
 // program (relative to --pwd, "." meaning the package's main), then the program's args.
+// Pulumi's own host also passes --sync, a directory of pipes for the SDK's deprecated
+// synchronous invokes, and so puts a proxy of the resource monitor in --monitor; this
+// host passes the engine's monitor itself and no --sync, which leaves programs every
+// asynchronous call.
 func runArguments(req *pulumirpc.RunRequest, engineAddress, tracing string) []string {
 	var args []string
 	flag := func(name, value string) {
@@ -197,7 +229,12 @@ func runArguments(req *pulumirpc.RunRequest, engineAddress, tracing string) []st
 	flag("project", req.GetProject())
 	flag("root-directory", req.GetInfo().GetRootDirectory())
 	flag("stack", req.GetStack())
-	flag("pwd", req.GetPwd())
+	// The engine sends the same directory in both fields; Pulumi's host uses the first.
+	pwd := req.GetInfo().GetProgramDirectory()
+	if pwd == "" {
+		pwd = req.GetPwd()
+	}
+	flag("pwd", pwd)
 	if req.GetDryRun() {
 		args = append(args, "--dry-run")
 	}
@@ -215,13 +252,17 @@ func runArguments(req *pulumirpc.RunRequest, engineAddress, tracing string) []st
 	return append(args, req.GetArgs()...)
 }
 
-// programEnvironment is the host's environment plus what the SDK reads at start-up:
-// the stack's configuration (secrets decrypted; the SDK re-marks the keys listed in
-// PULUMI_CONFIG_SECRET_KEYS as secret) and the TypeScript settings.
-func programEnvironment(req *pulumirpc.RunRequest, opts runtimeOptions) ([]string, error) {
-	config := req.GetConfig()
-	if config == nil {
-		config = map[string]string{}
+// programEnvironment is the host's environment (baseEnv) plus what the SDK reads at
+// start-up: the stack's configuration (secrets decrypted; the SDK re-marks the keys
+// listed in PULUMI_CONFIG_SECRET_KEYS as secret) and the TypeScript settings.
+func programEnvironment(req *pulumirpc.RunRequest, opts runtimeOptions, baseEnv []string) ([]string, error) {
+	config := make(map[string]string, len(req.GetConfig()))
+	for key, value := range req.GetConfig() {
+		legacy, err := legacyConfigKey(key)
+		if err != nil {
+			return nil, err
+		}
+		config[legacy] = value
 	}
 	configJSON, err := json.Marshal(config)
 	if err != nil {
@@ -237,7 +278,7 @@ func programEnvironment(req *pulumirpc.RunRequest, opts runtimeOptions) ([]strin
 	}
 
 	// exec.Cmd keeps the last value of a repeated variable, so these override the host's.
-	env := append(os.Environ(),
+	env := append(append([]string{}, baseEnv...),
 		"PULUMI_CONFIG="+string(configJSON),
 		"PULUMI_CONFIG_SECRET_KEYS="+string(secretKeysJSON),
 	)
@@ -248,6 +289,24 @@ func programEnvironment(req *pulumirpc.RunRequest, opts runtimeOptions) ([]strin
 		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+opts.tsconfig)
 	}
 	return env, nil
+}
+
+// legacyConfigKey writes a configuration key ("<namespace>:<name>", as the engine sends
+// it) in the form Pulumi's own host gives the SDK, "<namespace>:config:<name>", so that
+// any @pulumi/pulumi version reads it (current ones accept both forms). A key already in
+// that form is kept.
+func legacyConfigKey(key string) (string, error) {
+	namespace, name, ok := strings.Cut(key, ":")
+	if ok && namespace != "" && name != "" {
+		if !strings.Contains(name, ":") {
+			return namespace + ":config:" + name, nil
+		}
+		if rest, isLegacy := strings.CutPrefix(name, "config:"); isLegacy && rest != "" && !strings.Contains(rest, ":") {
+			return key, nil
+		}
+	}
+	return "", fmt.Errorf("could not parse %s as a configuration key "+
+		"(configuration keys should be of the form `<namespace>:<name>`)", key)
 }
 
 func (h *nodeHost) About(context.Context, *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
