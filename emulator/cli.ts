@@ -137,11 +137,11 @@ async function main(): Promise<void> {
   const lines = [
     `Domino emulator listening on ${emulator.url}`,
     `  Domino version: ${options.dominoVersion ?? "6.3"}${options.statePath ? `; state file: ${options.statePath}` : "; state in memory"}`,
-    "  Seeded users (send the key as X-Domino-Api-Key or Authorization: Bearer):",
+    "  Seeded users (send the key as X-Domino-Api-Key, the token as Authorization: Bearer; not the other way round):",
     ...[admin, alice, bob].map(
-      (u) => `    ${u.userName.padEnd(6)} id ${u.id}  key ${u.apiKey}${u.isAdmin ? "  (admin)" : ""}`,
+      (u) => `    ${u.userName.padEnd(6)} id ${u.id}  key ${u.apiKey}  token ${u.accessToken}${u.isAdmin ? "  (admin)" : ""}`,
     ),
-    `  Control API: ${emulator.url}/__emulator/{faults,requests,reset,info}`,
+    `  Control API: ${emulator.url}/__emulator/{faults,faults/rules,requests,reset,info}`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
 

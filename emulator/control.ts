@@ -2,8 +2,8 @@
  * The emulator's own control API under /__emulator/: outside Domino's paths, without
  * authentication, and never subject to faults or request counting.
  */
-import type { FastifyInstance } from "fastify";
-import { DEFAULT_FAULT_SETTINGS, FaultInjector, FaultSettings, RequestCounter } from "./faults";
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { DEFAULT_FAULT_SETTINGS, FaultInjector, FaultRuleInput, FaultRuleQueue, FaultSettings, RequestCounter } from "./faults";
 import type { EmulatorSettings } from "./handlers/context";
 import type { Store, UserRecord } from "./store";
 
@@ -16,6 +16,8 @@ export function isControlPath(url: string): boolean {
 export interface ControlDependencies {
   store: Store;
   faults: FaultInjector;
+  rules: FaultRuleQueue;
+  hanging: { readonly count: number; release(): number };
   counter: RequestCounter;
   settings: EmulatorSettings;
   seedUsers: () => UserRecord[];
@@ -38,8 +40,13 @@ const faultSettingsSchema = {
   },
 } as const;
 
+/** Same shape as fastify's own validation errors on this API. */
+function refuse(reply: FastifyReply, status: number, message: string) {
+  return reply.code(status).send({ message });
+}
+
 export function registerControlRoutes(app: FastifyInstance, deps: ControlDependencies): void {
-  const { store, faults, counter, settings } = deps;
+  const { store, faults, rules, hanging, counter, settings } = deps;
 
   app.get(`${CONTROL_PREFIX}/faults`, async () => faults.settings);
 
@@ -47,6 +54,33 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDepende
   app.put(`${CONTROL_PREFIX}/faults`, { schema: { body: faultSettingsSchema } }, async (request) => {
     faults.configure({ ...DEFAULT_FAULT_SETTINGS, ...(request.body as Partial<FaultSettings>) });
     return faults.settings;
+  });
+
+  // Scripted rules. PUT /faults leaves them alone: random settings and rules are independent.
+  const rulesState = () => ({ rules: rules.list(), hanging: hanging.count });
+
+  app.get(`${CONTROL_PREFIX}/faults/rules`, async () => rulesState());
+
+  // One rule per call, validated by the same code as the in-process API (so no JSON schema
+  // here: two validators would drift apart).
+  app.post(`${CONTROL_PREFIX}/faults/rules`, async (request, reply) => {
+    try {
+      return rules.add(request.body as FaultRuleInput);
+    } catch (err) {
+      if (err instanceof RangeError) return refuse(reply, 400, err.message);
+      throw err;
+    }
+  });
+
+  app.delete(`${CONTROL_PREFIX}/faults/rules`, async () => {
+    rules.clear();
+    return rulesState();
+  });
+
+  app.delete<{ Params: { id: string } }>(`${CONTROL_PREFIX}/faults/rules/:id`, async (request, reply) => {
+    const id = Number(request.params.id);
+    if (!Number.isInteger(id) || !rules.remove(id)) return refuse(reply, 404, `No queued fault rule ${request.params.id}`);
+    return rulesState();
   });
 
   app.get(`${CONTROL_PREFIX}/requests`, async () => counter.snapshot());
@@ -57,11 +91,13 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDepende
   });
 
   // As if freshly started: empty state (users re-seeded), faults as configured at startup,
-  // request counts zeroed.
+  // no fault rules and no hanging requests, request counts zeroed.
   app.post(`${CONTROL_PREFIX}/reset`, async () => {
     store.reset(deps.seedUsers());
     await store.commit();
     faults.configure(deps.startupFaults);
+    rules.clear(true);
+    hanging.release();
     counter.clear();
     return { reset: true };
   });
@@ -76,6 +112,7 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDepende
       email: u.email,
       isAdmin: u.isAdmin,
       apiKey: u.apiKey,
+      accessToken: u.accessToken,
     })),
   }));
 }

@@ -144,3 +144,152 @@ export class RequestCounter {
     this.byRoute.clear();
   }
 }
+
+// ------------------------------------------------------------------ scripted rules
+//
+// The random faults above answer "how does a client cope with an unreliable server?"; the
+// rules below answer "what does it do when exactly this call fails in exactly this way?",
+// which a test can only ask deterministically.
+
+/** "before": the rule answers instead of the operation (nothing is committed). "after": the operation runs (and commits, if it accepts the request), then the rule replaces its answer. */
+export type FaultRulePhase = "before" | "after";
+/** "fail": answer `status`. "drop": destroy the connection without an answer. "hang": never answer. */
+export type FaultRuleAction = "fail" | "drop" | "hang";
+
+/** A rule as a test writes it. */
+export interface FaultRuleInput {
+  /** HTTP method, or "*" (default) for any. */
+  method?: string;
+  /**
+   * Contract path template as the request counter spells it
+   * ("/api/projects/v1/projects/{projectId}/goals"), or "*" (default) for any path.
+   */
+  route?: string;
+  /** How many matching requests the rule takes; default 1. */
+  count?: number;
+  /** Default "before". */
+  when?: FaultRulePhase;
+  /** Default "fail", which needs `status`. */
+  action?: FaultRuleAction;
+  /** 400-599; only with action "fail". */
+  status?: number;
+  /** Sent as Retry-After (whole seconds); only with action "fail". */
+  retryAfterSeconds?: number;
+}
+
+/** A queued rule. */
+export interface FaultRule {
+  id: number;
+  method: string;
+  route: string;
+  when: FaultRulePhase;
+  action: FaultRuleAction;
+  status?: number;
+  retryAfterSeconds?: number;
+  /** Matching requests the rule will still take; it leaves the queue at 0. */
+  remaining: number;
+}
+
+/** What a request that a rule took must do. */
+export type ClaimedFault = Pick<FaultRule, "id" | "when" | "action" | "status" | "retryAfterSeconds">;
+
+/** Says why `method route` cannot match any request of the served version, or undefined when it can. */
+export type RouteChecker = (method: string, route: string) => string | undefined;
+
+const RULE_KEYS: ReadonlySet<string> = new Set(["method", "route", "count", "when", "action", "status", "retryAfterSeconds"]);
+const RULE_METHODS: ReadonlySet<string> = new Set(["*", "GET", "POST", "PUT", "PATCH", "DELETE"]);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Validates a rule from a test (in-process or over HTTP, so nothing is trusted). Unknown
+ * keys and routes the served version lacks are refused: a rule that can never match would
+ * make a test pass for the wrong reason.
+ */
+export function parseFaultRule(input: unknown, checkRoute: RouteChecker): Omit<FaultRule, "id"> {
+  if (!isPlainObject(input)) throw new RangeError("a fault rule must be an object");
+  for (const key of Object.keys(input)) {
+    if (!RULE_KEYS.has(key)) throw new RangeError(`unknown fault rule field ${key}`);
+  }
+  const { method = "*", route = "*", count = 1, when = "before", status, retryAfterSeconds } = input;
+  if (typeof method !== "string" || !RULE_METHODS.has(method.toUpperCase())) {
+    throw new RangeError(`method must be "*" or one of ${[...RULE_METHODS].slice(1).join(", ")}`);
+  }
+  if (typeof route !== "string" || (route !== "*" && !route.startsWith("/"))) {
+    throw new RangeError('route must be "*" or a path template starting with "/"');
+  }
+  if (typeof count !== "number" || !Number.isInteger(count) || count < 1) throw new RangeError("count must be an integer >= 1");
+  if (when !== "before" && when !== "after") throw new RangeError('when must be "before" or "after"');
+  const action = input.action ?? "fail";
+  if (action !== "fail" && action !== "drop" && action !== "hang") throw new RangeError('action must be "fail", "drop" or "hang"');
+  const upper = method.toUpperCase();
+  const problem = checkRoute(upper, route);
+  if (problem) throw new RangeError(problem);
+  const rule: Omit<FaultRule, "id"> = { method: upper, route, when, action, remaining: count };
+  if (action === "fail") {
+    if (typeof status !== "number" || !Number.isInteger(status) || status < 400 || status > 599) {
+      throw new RangeError('action "fail" needs status, an HTTP error status (400-599)');
+    }
+    rule.status = status;
+    if (retryAfterSeconds !== undefined) {
+      if (typeof retryAfterSeconds !== "number" || !Number.isInteger(retryAfterSeconds) || retryAfterSeconds < 0) {
+        throw new RangeError("retryAfterSeconds must be an integer >= 0");
+      }
+      rule.retryAfterSeconds = retryAfterSeconds;
+    }
+  } else if (status !== undefined || retryAfterSeconds !== undefined) {
+    throw new RangeError(`status and retryAfterSeconds apply to action "fail" only, not "${action}"`);
+  }
+  return rule;
+}
+
+/**
+ * Rules in the order they were queued. A request takes the first rule that matches its
+ * method and route template; rules are claimed when the request arrives, so concurrent
+ * requests take them in arrival order.
+ */
+export class FaultRuleQueue {
+  private queue: FaultRule[] = [];
+  private nextId = 1;
+
+  constructor(private readonly checkRoute: RouteChecker) {}
+
+  add(input: FaultRuleInput): FaultRule {
+    const rule: FaultRule = { id: this.nextId++, ...parseFaultRule(input, this.checkRoute) };
+    this.queue.push(rule);
+    return { ...rule };
+  }
+
+  list(): FaultRule[] {
+    return this.queue.map((rule) => ({ ...rule }));
+  }
+
+  remove(id: number): boolean {
+    const before = this.queue.length;
+    this.queue = this.queue.filter((rule) => rule.id !== id);
+    return this.queue.length !== before;
+  }
+
+  /** Drops every queued rule; with `restartIds` (reset) ids start from 1 again. */
+  clear(restartIds = false): void {
+    this.queue = [];
+    if (restartIds) this.nextId = 1;
+  }
+
+  /** Takes one use of the first rule matching `method route`, if any. */
+  claim(method: string, route: string): ClaimedFault | undefined {
+    const index = this.queue.findIndex(
+      (rule) => (rule.method === "*" || rule.method === method) && (rule.route === "*" || rule.route === route),
+    );
+    if (index < 0) return undefined;
+    const rule = this.queue[index];
+    rule.remaining -= 1;
+    if (rule.remaining === 0) this.queue.splice(index, 1);
+    const claimed: ClaimedFault = { id: rule.id, when: rule.when, action: rule.action };
+    if (rule.status !== undefined) claimed.status = rule.status;
+    if (rule.retryAfterSeconds !== undefined) claimed.retryAfterSeconds = rule.retryAfterSeconds;
+    return claimed;
+  }
+}

@@ -9,6 +9,16 @@ export const DEFAULT_ADMIN_API_KEY = "domino-emulator-admin-key";
 export const DEFAULT_ALICE_API_KEY = "domino-emulator-alice-key";
 export const DEFAULT_BOB_API_KEY = "domino-emulator-bob-key";
 
+/**
+ * Access tokens (Bearer) are fixed: unlike API keys they are not configurable, since a test
+ * needs them only to exercise the Bearer style, and Domino never accepts a key there.
+ */
+export const SEEDED_ACCESS_TOKENS = {
+  admin: "domino-emulator-admin-token",
+  alice: "domino-emulator-alice-token",
+  bob: "domino-emulator-bob-token",
+} as const;
+
 export const SEEDED_USER_IDS = {
   admin: "65f0a0000000000000000001",
   alice: "65f0a0000000000000000002",
@@ -54,12 +64,16 @@ function user(name: SeededUserName, firstName: string, lastName: string, apiKey:
     roles: isAdmin ? ["SysAdmin", "Practitioner"] : ["Practitioner"],
     isAdmin,
     apiKey,
+    accessToken: SEEDED_ACCESS_TOKENS[name],
   };
 }
 
 export function seedUsers(keys: SeedKeys): UserRecord[] {
   const distinct = new Set([keys.admin, keys.alice, keys.bob]);
   if (distinct.size !== 3) throw new Error("The admin, alice and bob API keys must differ");
+  // A key equal to a token would be accepted in both styles, which Domino never does.
+  const token = Object.values(SEEDED_ACCESS_TOKENS).find((t) => distinct.has(t));
+  if (token) throw new Error(`${token} is reserved as an access token and cannot be used as an API key`);
   return [
     user("admin", "Domino", "Admin", keys.admin, true),
     user("alice", "Alice", "Anderson", keys.alice, false),

@@ -23,7 +23,10 @@ export interface UserRecord {
   avatarUrl: string;
   roles: string[];
   isAdmin: boolean;
+  /** Accepted only in X-Domino-Api-Key. */
   apiKey: string;
+  /** Accepted only as Authorization: Bearer. */
+  accessToken: string;
 }
 
 export type ProjectVisibility = "Public" | "Searchable" | "Private";

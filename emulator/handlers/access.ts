@@ -12,8 +12,14 @@
  * - Environment: Global ones are readable by all; Private ones by their owner; Organization
  *   ones by the organization's members. Admins, the owner and the organization's Admin
  *   members manage them.
- * Existence is checked before permission: an unknown id is 404, a known one the caller may
- * not use is 403.
+ * Visibility is checked before anything else, existence of children next, permission last:
+ * - an object the caller may not see (access "none") answers exactly like an unknown id, 404
+ *   "<Kind> <id> not found", so ids of other people's private objects cannot be probed
+ *   (Domino hides them the same way);
+ * - an object the caller sees but may not change answers 403 "... does not have permission".
+ * Handlers load what the caller addresses with loadVisible*; require*Access then only has to
+ * tell read from write, but it also answers 404 for "none" in case a handler loaded an
+ * object without the visibility check.
  */
 import { forbidden, notFound } from "../errors";
 import type {
@@ -84,21 +90,41 @@ export function projectAccess(
   return access;
 }
 
-/** Archived projects and everything reached through them answer 404. */
+export const projectNotFound = (id: string) => notFound(`Project ${id} not found`);
+
+/**
+ * Existence only (archived projects and everything reached through them answer 404), for
+ * projects the caller reaches through another object rather than addresses.
+ */
 export function loadProject(ctx: HandlerContext, rawId: unknown): ProjectRecord {
   const id = requireId(rawId);
   const project = ctx.store.projects.get(id);
-  if (!project || project.archivedAt !== undefined) throw notFound(`Project ${id} not found`);
+  if (!project || project.archivedAt !== undefined) throw projectNotFound(id);
   return project;
 }
 
+/** A project the caller addresses: unknown and invisible both answer 404. */
+export function loadVisibleProject(ctx: HandlerContext, rawId: unknown): ProjectRecord {
+  const project = loadProject(ctx, rawId);
+  if (projectAccess(ctx.store, project, ctx.caller) === "none") throw projectNotFound(project.id);
+  return project;
+}
+
+/**
+ * 403 when the caller sees the project but lacks `needed`. An invisible project answers 404,
+ * unless `hidden` is "forbidden": for a project the caller did not name but reached through
+ * an object they may see (a copied snapshot's project), where "not found" would be untrue.
+ */
 export function requireProjectAccess(
   ctx: HandlerContext,
   project: ProjectRecord,
   needed: Exclude<ProjectAccess, "none">,
   permission: string,
+  hidden: "notFound" | "forbidden" = "notFound",
 ): void {
-  if (!atLeast(PROJECT_ACCESS_ORDER, projectAccess(ctx.store, project, ctx.caller), needed)) {
+  const access = projectAccess(ctx.store, project, ctx.caller);
+  if (access === "none" && hidden === "notFound") throw projectNotFound(project.id);
+  if (!atLeast(PROJECT_ACCESS_ORDER, access, needed)) {
     throw forbidden(`User ${ctx.caller.userName} does not have permission ${permission} on project ${project.id}`);
   }
 }
@@ -138,10 +164,19 @@ export function isDatasetLive(store: Store, dataset: DatasetRecord): boolean {
   return dataset.deletedAt === undefined && project !== undefined && project.archivedAt === undefined;
 }
 
+export const datasetNotFound = (id: string) => notFound(`Dataset ${id} not found`);
+
 export function loadDataset(ctx: HandlerContext, rawId: unknown): DatasetRecord {
   const id = requireId(rawId);
   const dataset = ctx.store.datasets.get(id);
-  if (!dataset || !isDatasetLive(ctx.store, dataset)) throw notFound(`Dataset ${id} not found`);
+  if (!dataset || !isDatasetLive(ctx.store, dataset)) throw datasetNotFound(id);
+  return dataset;
+}
+
+/** A dataset the caller addresses: unknown and invisible both answer 404. */
+export function loadVisibleDataset(ctx: HandlerContext, rawId: unknown): DatasetRecord {
+  const dataset = loadDataset(ctx, rawId);
+  if (datasetAccess(ctx.store, dataset, ctx.caller) === "none") throw datasetNotFound(dataset.id);
   return dataset;
 }
 
@@ -151,7 +186,9 @@ export function requireDatasetAccess(
   needed: Exclude<DatasetAccess, "none">,
   permission: string,
 ): void {
-  if (!atLeast(DATASET_ACCESS_ORDER, datasetAccess(ctx.store, dataset, ctx.caller), needed)) {
+  const access = datasetAccess(ctx.store, dataset, ctx.caller);
+  if (access === "none") throw datasetNotFound(dataset.id);
+  if (!atLeast(DATASET_ACCESS_ORDER, access, needed)) {
     throw forbidden(`User ${ctx.caller.userName} does not have permission ${permission} on dataset ${dataset.id}`);
   }
 }
@@ -173,10 +210,13 @@ export function environmentAccess(store: Store, env: EnvironmentRecord, user: Us
   return env.visibility === "Global" ? "read" : "none";
 }
 
-export function loadEnvironment(ctx: HandlerContext, rawId: unknown): EnvironmentRecord {
+const environmentNotFound = (id: string) => notFound(`Environment ${id} not found`);
+
+/** An environment the caller addresses: unknown and invisible both answer 404. */
+export function loadVisibleEnvironment(ctx: HandlerContext, rawId: unknown): EnvironmentRecord {
   const id = requireId(rawId);
   const env = ctx.store.environments.get(id);
-  if (!env) throw notFound(`Environment ${id} not found`);
+  if (!env || environmentAccess(ctx.store, env, ctx.caller) === "none") throw environmentNotFound(id);
   return env;
 }
 
@@ -186,16 +226,24 @@ export function requireEnvironmentAccess(
   needed: Exclude<EnvironmentAccess, "none">,
   permission: string,
 ): void {
-  if (!atLeast(ENVIRONMENT_ACCESS_ORDER, environmentAccess(ctx.store, env, ctx.caller), needed)) {
+  const access = environmentAccess(ctx.store, env, ctx.caller);
+  if (access === "none") throw environmentNotFound(env.id);
+  if (!atLeast(ENVIRONMENT_ACCESS_ORDER, access, needed)) {
     throw forbidden(`User ${ctx.caller.userName} does not have permission ${permission} on environment ${env.id}`);
   }
 }
 
 // ------------------------------------------------------------- organizations
 
-export function loadOrganization(ctx: HandlerContext, rawId: unknown): OrganizationRecord {
+/**
+ * An organization the caller addresses. Only its members and admins see it (nothing lists
+ * other people's organizations), so to anyone else it answers like an unknown id.
+ */
+export function loadVisibleOrganization(ctx: HandlerContext, rawId: unknown): OrganizationRecord {
   const id = requireId(rawId);
   const org = ctx.store.organizations.get(id);
-  if (!org) throw notFound(`Organization ${id} not found`);
+  if (!org || (!ctx.caller.isAdmin && !organizationRole(org, ctx.caller.id))) {
+    throw notFound(`Organization ${id} not found`);
+  }
   return org;
 }

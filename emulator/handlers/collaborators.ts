@@ -5,7 +5,7 @@
  */
 import { badRequest, notFound } from "../errors";
 import type { CollaboratorRole } from "../store";
-import { findPrincipal, loadProject, requireProjectAccess } from "./access";
+import { findPrincipal, loadVisibleProject, requireProjectAccess } from "./access";
 import { deleted, envelope, OperationHandlers, requireId } from "./context";
 
 interface CollaboratorBody {
@@ -15,7 +15,7 @@ interface CollaboratorBody {
 
 export const collaboratorHandlers: OperationHandlers = {
   addCollaboratorToProject(ctx) {
-    const project = loadProject(ctx, ctx.params.projectId);
+    const project = loadVisibleProject(ctx, ctx.params.projectId);
     const body = ctx.body as CollaboratorBody;
     const id = requireId(body.id);
     requireProjectAccess(ctx, project, "manage", "ManageCollaborators");
@@ -33,7 +33,7 @@ export const collaboratorHandlers: OperationHandlers = {
   },
 
   removeCollaboratorFromProject(ctx) {
-    const project = loadProject(ctx, ctx.params.projectId);
+    const project = loadVisibleProject(ctx, ctx.params.projectId);
     const id = requireId(ctx.params.collaboratorId);
     requireProjectAccess(ctx, project, "manage", "ManageCollaborators");
     const index = project.collaborators.findIndex((c) => c.id === id);

@@ -11,9 +11,12 @@ import {
   datasetAccess,
   findPrincipal,
   isDatasetLive,
-  loadDataset,
   loadProject,
+  loadVisibleDataset,
+  loadVisibleProject,
   organizationIdsOf,
+  projectAccess,
+  projectNotFound,
   requireDatasetAccess,
   requireProjectAccess,
 } from "./access";
@@ -106,11 +109,14 @@ function requireUniqueName(ctx: HandlerContext, project: ProjectRecord, name: st
   }
 }
 
-function loadSnapshot(ctx: HandlerContext, rawId: unknown): { snapshot: SnapshotRecord; dataset: DatasetRecord } {
+/** A snapshot the caller addresses: unknown, gone with its dataset, or of a dataset the caller cannot see: 404. */
+function loadVisibleSnapshot(ctx: HandlerContext, rawId: unknown): { snapshot: SnapshotRecord; dataset: DatasetRecord } {
   const id = requireId(rawId);
   const snapshot = ctx.store.snapshots.get(id);
   const dataset = snapshot ? ctx.store.datasets.get(snapshot.datasetId) : undefined;
-  if (!snapshot || !dataset || !isDatasetLive(ctx.store, dataset)) throw notFound(`Snapshot ${id} not found`);
+  if (!snapshot || !dataset || !isDatasetLive(ctx.store, dataset) || datasetAccess(ctx.store, dataset, ctx.caller) === "none") {
+    throw notFound(`Snapshot ${id} not found`);
+  }
   return { snapshot, dataset };
 }
 
@@ -141,6 +147,11 @@ export const datasetHandlers: OperationHandlers = {
         isDatasetLive(ctx.store, d) &&
         datasetAccess(ctx.store, d, ctx.caller, orgIds) !== "none",
     );
+    // Filtering by a project the caller cannot see would otherwise tell it apart from an
+    // unknown id (200 vs 404). A grantee of one of its datasets sees that much of it.
+    if (project && visible.length === 0 && projectAccess(ctx.store, project, ctx.caller, orgIds) === "none") {
+      throw projectNotFound(project.id);
+    }
     const { items, metadata } = paginate(ctx, visible);
     return { body: { datasets: items.map(datasetWire), metadata } };
   },
@@ -189,16 +200,19 @@ export const datasetHandlers: OperationHandlers = {
     let project: ProjectRecord;
     let sourceSnapshotId: string | undefined;
     if (body.snapshotId !== undefined) {
-      const { snapshot, dataset: source } = loadSnapshot(ctx, body.snapshotId);
-      requireDatasetAccess(ctx, source, "reader", "ReadDatasetRw");
+      // Reading the source is all copying needs, so a visible snapshot is enough.
+      const { snapshot, dataset: source } = loadVisibleSnapshot(ctx, body.snapshotId);
       const status = snapshotStatus(snapshot, ctx.settings, ctx.now);
       if (status !== "active") throw badRequest(`Snapshot ${snapshot.id} is ${status}; only an active snapshot can be copied`);
       project = loadProject(ctx, source.projectId);
       sourceSnapshotId = snapshot.id;
+      // The caller named a snapshot they may see, not its project: lacking the right to add
+      // datasets there is a refusal (403), not an unknown object.
+      requireProjectAccess(ctx, project, "edit", "ManageDatasetsRw", "forbidden");
     } else {
-      project = loadProject(ctx, body.projectId);
+      project = loadVisibleProject(ctx, body.projectId);
+      requireProjectAccess(ctx, project, "edit", "ManageDatasetsRw");
     }
-    requireProjectAccess(ctx, project, "edit", "ManageDatasetsRw");
     requireUniqueName(ctx, project, body.name);
     const dataset: DatasetRecord = {
       id: newId(),
@@ -217,13 +231,12 @@ export const datasetHandlers: OperationHandlers = {
   },
 
   getDataset(ctx) {
-    const dataset = loadDataset(ctx, ctx.params.datasetId);
-    requireDatasetAccess(ctx, dataset, "reader", "ReadDatasetRw");
+    const dataset = loadVisibleDataset(ctx, ctx.params.datasetId);
     return datasetEnvelope(ctx, dataset);
   },
 
   updateDataset(ctx) {
-    const dataset = loadDataset(ctx, ctx.params.datasetId);
+    const dataset = loadVisibleDataset(ctx, ctx.params.datasetId);
     requireDatasetAccess(ctx, dataset, "editor", "UpdateDatasetRw");
     const body = ctx.body as { name?: string; description?: string };
     if (body.name !== undefined) {
@@ -236,7 +249,7 @@ export const datasetHandlers: OperationHandlers = {
   },
 
   deleteDataset(ctx) {
-    const dataset = loadDataset(ctx, ctx.params.datasetId);
+    const dataset = loadVisibleDataset(ctx, ctx.params.datasetId);
     requireDatasetAccess(ctx, dataset, "owner", "PermanentDeleteDatasetRw");
     const answer = datasetEnvelope(ctx, dataset);
     dataset.deletedAt = ctx.now;
@@ -244,8 +257,7 @@ export const datasetHandlers: OperationHandlers = {
   },
 
   getDatasetSnapshots(ctx) {
-    const dataset = loadDataset(ctx, ctx.params.datasetId);
-    requireDatasetAccess(ctx, dataset, "reader", "ReadDatasetRw");
+    const dataset = loadVisibleDataset(ctx, ctx.params.datasetId);
     const snapshots = dataset.snapshotIds
       .map((id) => ctx.store.snapshots.get(id))
       .filter((s): s is SnapshotRecord => s !== undefined);
@@ -254,7 +266,7 @@ export const datasetHandlers: OperationHandlers = {
   },
 
   createSnapshot(ctx) {
-    const dataset = loadDataset(ctx, ctx.params.datasetId);
+    const dataset = loadVisibleDataset(ctx, ctx.params.datasetId);
     requireDatasetAccess(ctx, dataset, "editor", "UpdateDatasetRw");
     const snapshot: SnapshotRecord = {
       id: newId(),
@@ -269,13 +281,12 @@ export const datasetHandlers: OperationHandlers = {
   },
 
   getSnapshot(ctx) {
-    const { snapshot, dataset } = loadSnapshot(ctx, ctx.params.snapshotId);
-    requireDatasetAccess(ctx, dataset, "reader", "ReadDatasetRw");
+    const { snapshot } = loadVisibleSnapshot(ctx, ctx.params.snapshotId);
     return { body: envelope(ctx, { snapshot: snapshotWire(ctx, snapshot) }) };
   },
 
   addDatasetTag(ctx) {
-    const dataset = loadDataset(ctx, ctx.params.datasetId);
+    const dataset = loadVisibleDataset(ctx, ctx.params.datasetId);
     const body = ctx.body as { tagName: string; snapshotId: string };
     const snapshotId = requireId(body.snapshotId);
     requireDatasetAccess(ctx, dataset, "editor", "UpdateDatasetRw");
@@ -294,7 +305,7 @@ export const datasetHandlers: OperationHandlers = {
   },
 
   removeDatasetTag(ctx) {
-    const dataset = loadDataset(ctx, ctx.params.datasetId);
+    const dataset = loadVisibleDataset(ctx, ctx.params.datasetId);
     requireDatasetAccess(ctx, dataset, "editor", "UpdateDatasetRw");
     const tagName = ctx.params.tagName;
     if (!Object.hasOwn(dataset.tags, tagName)) throw notFound(`Tag ${tagName} not found on dataset ${dataset.id}`);

@@ -8,9 +8,8 @@ import { badRequest, forbidden, invalidBody, notFound } from "../errors";
 import { EnvironmentRecord, newId, RevisionDefinition, RevisionRecord, Store } from "../store";
 import {
   environmentAccess,
-  loadEnvironment,
-  loadOrganization,
-  organizationRole,
+  loadVisibleEnvironment,
+  loadVisibleOrganization,
   requireEnvironmentAccess,
 } from "./access";
 import { EmulatorSettings, envelope, HandlerContext, OperationHandlers, paginate, requireId } from "./context";
@@ -121,8 +120,8 @@ function duplicateEnvironment(ctx: HandlerContext, body: NewEnvironmentBody): En
   if (others.length > 0) {
     throw invalidBody(`duplicateFromEnvironmentId excludes every other field (also given: ${others.join(", ")})`);
   }
-  const source = loadEnvironment(ctx, body.duplicateFromEnvironmentId);
-  requireEnvironmentAccess(ctx, source, "read", "ViewEnvironment");
+  // Reading is all duplicating needs, so a visible source is enough.
+  const source = loadVisibleEnvironment(ctx, body.duplicateFromEnvironmentId);
   const sourceRevisions = revisionsOf(ctx.store, source);
   const env: EnvironmentRecord = {
     id: newId(),
@@ -167,10 +166,8 @@ function newEnvironment(ctx: HandlerContext, body: NewEnvironmentBody): Environm
   };
   if (body.orgOwnerId !== undefined) {
     if (requested !== "Private") throw badRequest("orgOwnerId applies to Private environments only");
-    const org = loadOrganization(ctx, body.orgOwnerId);
-    if (!caller.isAdmin && !organizationRole(org, caller.id)) {
-      throw forbidden(`User ${caller.userName} is not a member of organization ${org.id}`);
-    }
+    // Only members (and admins) see an organization; any of them may give it an environment.
+    const org = loadVisibleOrganization(ctx, body.orgOwnerId);
     owner = { ownerId: org.id, ownerType: "Organization", visibility: "Organization" };
   }
   const env: EnvironmentRecord = {
@@ -211,20 +208,19 @@ export const environmentHandlers: OperationHandlers = {
   },
 
   getEnvironment(ctx) {
-    const env = loadEnvironment(ctx, ctx.params.environmentId);
-    requireEnvironmentAccess(ctx, env, "read", "ViewEnvironment");
+    const env = loadVisibleEnvironment(ctx, ctx.params.environmentId);
     return { body: envelope(ctx, { environment: environmentWire(ctx, env) }) };
   },
 
   archiveEnvironment(ctx) {
-    const env = loadEnvironment(ctx, ctx.params.environmentId);
+    const env = loadVisibleEnvironment(ctx, ctx.params.environmentId);
     requireEnvironmentAccess(ctx, env, "manage", "ManageEnvironments");
     env.archived = true;
     return { body: envelope(ctx, { environment: environmentWire(ctx, env) }) };
   },
 
   createEnvironmentRevision(ctx) {
-    const env = loadEnvironment(ctx, ctx.params.environmentId);
+    const env = loadVisibleEnvironment(ctx, ctx.params.environmentId);
     requireEnvironmentAccess(ctx, env, "manage", "EditEnvironment");
     refuseIfArchived(env);
     const definition = definitionFrom(ctx.body as RevisionDefinition);
@@ -238,7 +234,7 @@ export const environmentHandlers: OperationHandlers = {
   },
 
   updateEnvironmentRevisionIsRestricted(ctx) {
-    const env = loadEnvironment(ctx, ctx.params.environmentId);
+    const env = loadVisibleEnvironment(ctx, ctx.params.environmentId);
     const revisionId = requireId(ctx.params.revisionId);
     const revision = ctx.store.revisions.get(revisionId);
     if (!revision || revision.environmentId !== env.id) {

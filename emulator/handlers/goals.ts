@@ -1,7 +1,7 @@
 /** Project goals: created, marked complete or not, and hard-deleted. */
 import { notFound } from "../errors";
 import { GoalRecord, newId } from "../store";
-import { loadProject, requireProjectAccess, requireUser } from "./access";
+import { loadVisibleProject, requireProjectAccess, requireUser } from "./access";
 import { deleted, envelope, HandlerContext, isoTime, OperationHandlers, requireId } from "./context";
 
 interface NewGoalBody {
@@ -32,14 +32,13 @@ function loadGoal(ctx: HandlerContext, projectId: string): GoalRecord {
 
 export const goalHandlers: OperationHandlers = {
   getProjectGoals(ctx) {
-    const project = loadProject(ctx, ctx.params.projectId);
-    requireProjectAccess(ctx, project, "read", "ListProject");
+    const project = loadVisibleProject(ctx, ctx.params.projectId);
     const goals = [...ctx.store.goals.values()].filter((g) => g.projectId === project.id);
     return { body: envelope(ctx, { goals: goals.map(goalWire) }) };
   },
 
   addGoalToProject(ctx) {
-    const project = loadProject(ctx, ctx.params.projectId);
+    const project = loadVisibleProject(ctx, ctx.params.projectId);
     requireProjectAccess(ctx, project, "edit", "Edit");
     const body = ctx.body as NewGoalBody;
     const assignee = body.assigneeId !== undefined ? requireUser(ctx, body.assigneeId) : undefined;
@@ -59,7 +58,7 @@ export const goalHandlers: OperationHandlers = {
   },
 
   updateProjectGoal(ctx) {
-    const project = loadProject(ctx, ctx.params.projectId);
+    const project = loadVisibleProject(ctx, ctx.params.projectId);
     const goal = loadGoal(ctx, project.id);
     requireProjectAccess(ctx, project, "edit", "Edit");
     goal.isComplete = (ctx.body as { isComplete: boolean }).isComplete;
@@ -67,7 +66,7 @@ export const goalHandlers: OperationHandlers = {
   },
 
   deleteProjectGoal(ctx) {
-    const project = loadProject(ctx, ctx.params.projectId);
+    const project = loadVisibleProject(ctx, ctx.params.projectId);
     const goal = loadGoal(ctx, project.id);
     requireProjectAccess(ctx, project, "edit", "Edit");
     ctx.store.goals.delete(goal.id);

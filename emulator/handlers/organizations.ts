@@ -6,7 +6,7 @@
  */
 import { badRequest, forbidden, notFound } from "../errors";
 import { newId, OrganizationRecord, OrganizationRole } from "../store";
-import { loadOrganization, organizationRole, requireUser } from "./access";
+import { loadVisibleOrganization, organizationRole, requireUser } from "./access";
 import { envelope, HandlerContext, OperationHandlers, paginate, requireId, sameName } from "./context";
 
 interface MemberBody {
@@ -26,6 +26,7 @@ function organizationEnvelope(ctx: HandlerContext, org: OrganizationRecord) {
   return { body: envelope(ctx, { org: organizationWire(org) }) };
 }
 
+/** For an organization the caller sees: plain members may look but not change members. */
 function requireEditMembers(ctx: HandlerContext, org: OrganizationRecord): void {
   if (!ctx.caller.isAdmin && organizationRole(org, ctx.caller.id) !== "Admin") {
     throw forbidden(`User ${ctx.caller.userName} does not have permission EditMembers on organization ${org.id}`);
@@ -81,15 +82,11 @@ export const organizationHandlers: OperationHandlers = {
   },
 
   getOrg(ctx) {
-    const org = loadOrganization(ctx, ctx.params.organizationId);
-    if (!ctx.caller.isAdmin && !organizationRole(org, ctx.caller.id)) {
-      throw forbidden(`User ${ctx.caller.userName} does not have permission ViewOrganization on organization ${org.id}`);
-    }
-    return organizationEnvelope(ctx, org);
+    return organizationEnvelope(ctx, loadVisibleOrganization(ctx, ctx.params.organizationId));
   },
 
   addUserToOrg(ctx) {
-    const org = loadOrganization(ctx, ctx.params.organizationId);
+    const org = loadVisibleOrganization(ctx, ctx.params.organizationId);
     const body = ctx.body as MemberBody;
     const userId = requireId(body.userId);
     requireEditMembers(ctx, org);
@@ -102,7 +99,7 @@ export const organizationHandlers: OperationHandlers = {
   },
 
   removeUserFromOrg(ctx) {
-    const org = loadOrganization(ctx, ctx.params.organizationId);
+    const org = loadVisibleOrganization(ctx, ctx.params.organizationId);
     const userId = requireId(ctx.query.memberToRemoveId);
     requireEditMembers(ctx, org);
     const index = org.members.findIndex((m) => m.userId === userId);

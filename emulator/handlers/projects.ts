@@ -9,7 +9,7 @@ import {
   ProjectVisibility,
   Store,
 } from "../store";
-import { findPrincipal, loadProject, organizationIdsOf, projectAccess, requireProjectAccess } from "./access";
+import { findPrincipal, loadVisibleProject, organizationIdsOf, projectAccess, requireProjectAccess } from "./access";
 import { deleted, envelope, HandlerContext, OperationHandlers, paginate, requireId, sameName } from "./context";
 import { gitRepositoryFrom, NewGitRepositoryBody, repositoryWire } from "./repositories";
 
@@ -147,33 +147,31 @@ export const projectHandlers: OperationHandlers = {
   createProjectV2: createProject,
 
   getProjectById(ctx) {
-    const project = loadProject(ctx, ctx.params.projectId);
-    requireProjectAccess(ctx, project, "read", "ListProject");
+    const project = loadVisibleProject(ctx, ctx.params.projectId);
     return { body: envelope(ctx, { project: projectWire(ctx.store, project) }) };
   },
 
   archiveProject(ctx) {
-    const project = loadProject(ctx, ctx.params.projectId);
+    const project = loadVisibleProject(ctx, ctx.params.projectId);
     requireProjectAccess(ctx, project, "manage", "ArchiveProject");
     project.archivedAt = ctx.now;
     return deleted(ctx);
   },
 
   getProjectResultSettings(ctx) {
-    const project = loadProject(ctx, ctx.params.projectId);
-    requireProjectAccess(ctx, project, "read", "ListProject");
+    const project = loadVisibleProject(ctx, ctx.params.projectId);
     return { body: envelope(ctx, { resultsSettings: { branch: project.resultsBranch } }) };
   },
 
   updateProjectResultSettings(ctx) {
-    const project = loadProject(ctx, ctx.params.projectId);
+    const project = loadVisibleProject(ctx, ctx.params.projectId);
     requireProjectAccess(ctx, project, "manage", "ChangeProjectSettings");
     project.resultsBranch = (ctx.body as ResultsSettingsBody).branch;
     return { body: envelope(ctx, { resultsSettings: { branch: project.resultsBranch } }) };
   },
 
   updateProjectStatus(ctx) {
-    const project = loadProject(ctx, ctx.params.projectId);
+    const project = loadVisibleProject(ctx, ctx.params.projectId);
     requireProjectAccess(ctx, project, "edit", "Edit");
     const body = ctx.body as ProjectStatus;
     const status: ProjectStatus = { status: body.status, isBlocked: body.isBlocked };

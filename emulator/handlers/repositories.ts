@@ -1,7 +1,7 @@
 /** Imported git repositories of a project (and the shape shared with a project's main repository). */
 import { badRequest, notFound } from "../errors";
 import { GitReference, GitRepository, GitServiceProvider, newId, RepositoryRecord, Store } from "../store";
-import { loadProject, requireProjectAccess } from "./access";
+import { loadVisibleProject, requireProjectAccess } from "./access";
 import { deleted, envelope, HandlerContext, OperationHandlers, paginate, requireId } from "./context";
 
 export interface NewGitRepositoryBody {
@@ -74,14 +74,13 @@ export function repositoriesOf(store: Store, projectId: string): RepositoryRecor
 
 export const repositoryHandlers: OperationHandlers = {
   getImportedRepos(ctx: HandlerContext) {
-    const project = loadProject(ctx, ctx.params.projectId);
-    requireProjectAccess(ctx, project, "read", "ListProject");
+    const project = loadVisibleProject(ctx, ctx.params.projectId);
     const { items, metadata } = paginate(ctx, repositoriesOf(ctx.store, project.id));
     return { body: { repositories: items.map(repositoryWire), metadata } };
   },
 
   addRepoToProject(ctx: HandlerContext) {
-    const project = loadProject(ctx, ctx.params.projectId);
+    const project = loadVisibleProject(ctx, ctx.params.projectId);
     requireProjectAccess(ctx, project, "manage", "ChangeProjectSettings");
     const repo = gitRepositoryFrom(ctx.body as NewGitRepositoryBody);
     const existing = repositoriesOf(ctx.store, project.id).find((r) => r.uri === repo.uri);
@@ -92,7 +91,7 @@ export const repositoryHandlers: OperationHandlers = {
   },
 
   removeRepoFromProject(ctx: HandlerContext) {
-    const project = loadProject(ctx, ctx.params.projectId);
+    const project = loadVisibleProject(ctx, ctx.params.projectId);
     const repositoryId = requireId(ctx.params.repositoryId);
     requireProjectAccess(ctx, project, "manage", "ChangeProjectSettings");
     const repo = ctx.store.repositories.get(repositoryId);

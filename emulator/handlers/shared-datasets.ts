@@ -4,7 +4,7 @@
  */
 import { badRequest, notFound } from "../errors";
 import type { ProjectRecord } from "../store";
-import { isDatasetLive, loadDataset, loadProject, requireDatasetAccess, requireProjectAccess } from "./access";
+import { isDatasetLive, loadVisibleDataset, loadVisibleProject, requireProjectAccess } from "./access";
 import { deleted, envelope, HandlerContext, OperationHandlers, requireId } from "./context";
 
 function sharedDatasetsBody(ctx: HandlerContext, project: ProjectRecord) {
@@ -17,16 +17,15 @@ function sharedDatasetsBody(ctx: HandlerContext, project: ProjectRecord) {
 
 export const sharedDatasetHandlers: OperationHandlers = {
   listProjectSharedDatasets(ctx) {
-    const project = loadProject(ctx, ctx.params.projectId);
-    requireProjectAccess(ctx, project, "read", "GetDatasetsRw");
+    const project = loadVisibleProject(ctx, ctx.params.projectId);
     return sharedDatasetsBody(ctx, project);
   },
 
   linkProjectToDataset(ctx) {
-    const project = loadProject(ctx, ctx.params.projectId);
+    const project = loadVisibleProject(ctx, ctx.params.projectId);
     requireProjectAccess(ctx, project, "edit", "ManageDatasetsRw");
-    const dataset = loadDataset(ctx, (ctx.body as { datasetId: string }).datasetId);
-    requireDatasetAccess(ctx, dataset, "reader", "ReadDatasetRw");
+    // Reading the dataset is all linking needs, so a visible one is enough.
+    const dataset = loadVisibleDataset(ctx, (ctx.body as { datasetId: string }).datasetId);
     if (dataset.projectId === project.id) {
       throw badRequest(`Dataset ${dataset.id} belongs to project ${project.id} and cannot be shared with it`);
     }
@@ -35,7 +34,7 @@ export const sharedDatasetHandlers: OperationHandlers = {
   },
 
   unlinkDatasetFromProject(ctx) {
-    const project = loadProject(ctx, ctx.params.projectId);
+    const project = loadVisibleProject(ctx, ctx.params.projectId);
     const datasetId = requireId(ctx.params.datasetId);
     requireProjectAccess(ctx, project, "edit", "ManageDatasetsRw");
     const index = project.sharedDatasetIds.indexOf(datasetId);

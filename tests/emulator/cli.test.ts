@@ -48,12 +48,22 @@ describe("cli", () => {
       });
       child.once("exit", (code) => reject(new Error(`exited ${code}: ${out}`)));
     });
-    expect(out).toContain("cli-admin");
-    expect(out).toContain("domino-emulator-alice-key");
-    expect(out).toContain("env-bob");
-    const self = await fetch(`${url}/api/users/v1/self`, { headers: { Authorization: "Bearer env-bob" } });
-    expect(self.status).toBe(200);
-    expect(((await self.json()) as { user: { userName: string } }).user.userName).toBe("bob");
+    try {
+      expect(out).toContain("cli-admin");
+      expect(out).toContain("domino-emulator-alice-key");
+      expect(out).toContain("env-bob");
+      expect(out).toContain("domino-emulator-bob-token");
+      const self = await fetch(`${url}/api/users/v1/self`, { headers: { "X-Domino-Api-Key": "env-bob" } });
+      expect(self.status).toBe(200);
+      expect(((await self.json()) as { user: { userName: string } }).user.userName).toBe("bob");
+      const bearer = await fetch(`${url}/api/users/v1/self`, { headers: { Authorization: "Bearer domino-emulator-bob-token" } });
+      expect(bearer.status).toBe(200);
+      expect((await fetch(`${url}/api/users/v1/self`, { headers: { Authorization: "Bearer env-bob" } })).status).toBe(403);
+    } catch (err) {
+      // A failed expectation must not leave the emulator running (and jest waiting on it).
+      child.kill("SIGKILL");
+      throw err;
+    }
     const code = await new Promise<number | null>((resolve) => {
       child.once("exit", (c) => resolve(c));
       child.kill("SIGTERM");

@@ -1,5 +1,5 @@
 /** Datasets, snapshots, tags and the v1/v2 lists. */
-import { createProject, eventually, sleep, UNKNOWN_ID, useEmulator } from "./support";
+import { createProject, eventually, expectForbidden, expectHidden, sleep, UNKNOWN_ID, useEmulator } from "./support";
 
 const SNAPSHOT_MS = 250;
 
@@ -31,14 +31,24 @@ describe("datasets", () => {
     });
     const id = created.body.dataset.id;
     expect((await api.call("GET", `/api/datasetrw/v1/datasets/${id}`, { as: "bob" })).status).toBe(200);
-    expect((await api.call("PATCH", `/api/datasetrw/v1/datasets/${id}`, { as: "bob", body: { name: "x" } })).status).toBe(403);
+    // Bob reads through his grant, so he sees the dataset: changing it is 403, not 404.
+    expectForbidden(await api.call("PATCH", `/api/datasetrw/v1/datasets/${id}`, { as: "bob", body: { name: "x" } }), "UpdateDatasetRw");
+    expectForbidden(
+      await api.call("POST", `/api/datasetrw/v1/datasets/${id}/snapshots`, { as: "bob", body: { relativeFilePaths: [] } }),
+      "UpdateDatasetRw",
+    );
+    // The project itself stays private to him, but filtering by it shows what he may read.
+    const bobsView = await api.call("GET", `/api/datasetrw/v1/datasets?projectId=${project.id}`, { as: "bob" });
+    expect(bobsView.status).toBe(200);
+    expect(bobsView.body.datasets.map((d: { id: string }) => d.id)).toEqual([id]);
+    expectHidden(await api.call("GET", `/api/projects/v1/projects/${project.id}`, { as: "bob" }), "Project", project.id);
 
     const renamed = await api.call("PATCH", `/api/datasetrw/v1/datasets/${id}`, { as: "alice", body: { name: "raw2", description: "new" } });
     expect(renamed.status).toBe(200);
     expect(renamed.body.dataset).toMatchObject({ name: "raw2", description: "new" });
     expect((await api.call("PATCH", `/api/datasetrw/v1/datasets/${id}`, { as: "alice", body: { name: 3 } })).status).toBe(400);
 
-    expect((await api.call("DELETE", `/api/datasetrw/v1/datasets/${id}`, { as: "bob" })).status).toBe(403);
+    expectForbidden(await api.call("DELETE", `/api/datasetrw/v1/datasets/${id}`, { as: "bob" }), "PermanentDeleteDatasetRw");
     const removed = await api.call("DELETE", `/api/datasetrw/v1/datasets/${id}`, { as: "alice" });
     expect(removed.status).toBe(200);
     expect(removed.body.dataset.id).toBe(id);
@@ -66,7 +76,13 @@ describe("datasets", () => {
     const both = await api.call("POST", "/api/datasetrw/v1/datasets", { as: "alice", body: { name: "n", projectId: project.id, snapshotId: UNKNOWN_ID } });
     expect(both.status).toBe(400);
     expect((await api.call("POST", "/api/datasetrw/v1/datasets", { as: "alice", body: { projectId: project.id } })).status).toBe(400);
-    expect((await api.call("POST", "/api/datasetrw/v1/datasets", { as: "bob", body: { name: "n", projectId: project.id } })).status).toBe(403);
+    expectHidden(await api.call("POST", "/api/datasetrw/v1/datasets", { as: "bob", body: { name: "n", projectId: project.id } }), "Project", project.id);
+    expectHidden(await api.call("GET", `/api/datasetrw/v1/datasets?projectId=${project.id}`, { as: "bob" }), "Project", project.id);
+    await api.call("POST", `/api/projects/v1/projects/${project.id}/collaborators`, {
+      as: "alice",
+      body: { id: api.emulator.users.bob.id, role: "launcherUser" },
+    });
+    expectForbidden(await api.call("POST", "/api/datasetrw/v1/datasets", { as: "bob", body: { name: "n", projectId: project.id } }), "ManageDatasetsRw");
     expect((await api.call("POST", "/api/datasetrw/v1/datasets", { as: "alice", body: { name: "n", projectId: UNKNOWN_ID } })).status).toBe(404);
     const badGrant = await api.call("POST", "/api/datasetrw/v1/datasets", {
       as: "alice",
@@ -107,9 +123,10 @@ describe("datasets", () => {
     expect(read.body.dataset.snapshotIds).toHaveLength(12);
 
     expect((await api.call("POST", base, { as: "alice", body: { relativeFilePaths: "a" } })).status).toBe(400);
-    expect((await api.call("POST", base, { as: "bob", body: { relativeFilePaths: [] } })).status).toBe(403);
-    expect((await api.call("GET", `/api/datasetrw/v1/snapshots/${UNKNOWN_ID}`, { as: "alice" })).status).toBe(404);
-    expect((await api.call("GET", `/api/datasetrw/v1/snapshots/${snap.body.snapshot.id}`, { as: "bob" })).status).toBe(403);
+    expectHidden(await api.call("POST", base, { as: "bob", body: { relativeFilePaths: [] } }), "Dataset", dataset.id);
+    expectHidden(await api.call("GET", base, { as: "bob" }), "Dataset", dataset.id);
+    expectHidden(await api.call("GET", `/api/datasetrw/v1/snapshots/${UNKNOWN_ID}`, { as: "alice" }), "Snapshot", UNKNOWN_ID);
+    expectHidden(await api.call("GET", `/api/datasetrw/v1/snapshots/${snap.body.snapshot.id}`, { as: "bob" }), "Snapshot", snap.body.snapshot.id);
   });
 
   test("a dataset from an active snapshot lands in the snapshot's project; a pending one is refused", async () => {
@@ -124,6 +141,26 @@ describe("datasets", () => {
     const copy = await api.call("POST", "/api/datasetrw/v1/datasets", { as: "alice", body: { name: "copy", snapshotId: snap.body.snapshot.id } });
     expect(copy.status).toBe(200);
     expect(copy.body.dataset.projectId).toBe(project.id);
+
+    // A stranger cannot see the snapshot: 404 as for an unknown one.
+    const snapshotId = snap.body.snapshot.id;
+    expectHidden(await api.call("POST", "/api/datasetrw/v1/datasets", { as: "bob", body: { name: "c2", snapshotId } }), "Snapshot", snapshotId);
+    // A grantee sees the snapshot but not its (private) project, where the copy would land:
+    // he named only the snapshot, so the refusal is 403, not "not found".
+    const granted = await api.call("POST", "/api/datasetrw/v1/datasets", {
+      as: "alice",
+      body: { name: "granted", projectId: project.id, grants: [{ targetId: api.emulator.users.bob.id, targetRole: "DatasetRwReader" }] },
+    });
+    const grantedSnap = await api.call("POST", `/api/datasetrw/v1/datasets/${granted.body.dataset.id}/snapshots`, {
+      as: "alice",
+      body: { relativeFilePaths: ["y"] },
+    });
+    await sleep(SNAPSHOT_MS + 20);
+    const viaGrant = await api.call("POST", "/api/datasetrw/v1/datasets", {
+      as: "bob",
+      body: { name: "c3", snapshotId: grantedSnap.body.snapshot.id },
+    });
+    expectForbidden(viaGrant, "ManageDatasetsRw");
   });
 
   test("tags: add, unique per dataset, snapshot must belong to it, remove (URL-encoded)", async () => {
@@ -147,7 +184,8 @@ describe("datasets", () => {
     expect((await api.call("POST", base, { as: "alice", body: { tagName: "x", snapshotId: UNKNOWN_ID } })).status).toBe(404);
     expect((await api.call("POST", base, { as: "alice", body: { tagName: "x" } })).status).toBe(400);
     expect((await api.call("POST", base, { as: "alice", body: { tagName: "__proto__", snapshotId } })).status).toBe(200);
-    expect((await api.call("POST", base, { as: "bob", body: { tagName: "y", snapshotId } })).status).toBe(403);
+    expectHidden(await api.call("POST", base, { as: "bob", body: { tagName: "y", snapshotId } }), "Dataset", dataset.id);
+    expectHidden(await api.call("DELETE", `${base}/${encodeURIComponent(tag)}`, { as: "bob" }), "Dataset", dataset.id);
 
     const removed = await api.call("DELETE", `${base}/${encodeURIComponent(tag)}`, { as: "alice" });
     expect(removed.status).toBe(200);

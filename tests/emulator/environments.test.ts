@@ -1,5 +1,5 @@
 /** Environments and revisions, with builds computed from time. */
-import { eventually, sleep, UNKNOWN_ID, uniqueName, useEmulator } from "./support";
+import { eventually, expectForbidden, expectHidden, sleep, UNKNOWN_ID, uniqueName, useEmulator } from "./support";
 
 const BUILD_MS = 300;
 
@@ -63,13 +63,15 @@ describe("environments", () => {
       status: "Queued",
       availableTools: [],
     });
-    expect((await api.call("POST", base, { as: "bob", body: {} })).status).toBe(403);
+    expectHidden(await api.call("POST", base, { as: "bob", body: {} }), "Environment", created.id);
     expect((await api.call("POST", base, { as: "alice", body: { skipCache: "no" } })).status).toBe(400);
     expect((await api.call("POST", base, { as: "alice", body: { environmentVariables: [{ name: "A", value: "1" }] } })).status).toBe(400);
 
     const revId = rev.body.environmentRevision.id;
     const patchPath = `${base}/${revId}`;
-    expect((await api.call("PATCH", patchPath, { as: "alice", body: { isRestricted: true } })).status).toBe(403);
+    // The owner sees it but classifying needs an admin (403); a stranger does not see it (404).
+    expectForbidden(await api.call("PATCH", patchPath, { as: "alice", body: { isRestricted: true } }), "ClassifyEnvironments");
+    expectHidden(await api.call("PATCH", patchPath, { as: "bob", body: { isRestricted: true } }), "Environment", created.id);
     const patched = await api.call("PATCH", patchPath, { as: "admin", body: { isRestricted: true } });
     expect(patched.status).toBe(200);
     expect(patched.body).toEqual({ id: revId });
@@ -93,9 +95,17 @@ describe("environments", () => {
     const global = await createEnvironment({ visibility: "Global" }, "admin");
     expect(global.visibility).toBe("Global");
     expect((await api.call("GET", `/api/environments/v1/environments/${global.id}`, { as: "bob" })).status).toBe(200);
+    // Everyone sees a Global environment; only its owner (or an admin) may change it.
+    expectForbidden(await api.call("DELETE", `/api/environments/v1/environments/${global.id}`, { as: "bob" }), "ManageEnvironments");
+    expectForbidden(
+      await api.call("POST", `/api/environments/beta/environments/${global.id}/revisions`, { as: "bob", body: {} }),
+      "EditEnvironment",
+    );
 
     const mine = await createEnvironment();
-    expect((await api.call("GET", `/api/environments/v1/environments/${mine.id}`, { as: "bob" })).status).toBe(403);
+    expectHidden(await api.call("GET", `/api/environments/v1/environments/${mine.id}`, { as: "bob" }), "Environment", mine.id);
+    const dup = await api.call("POST", "/api/environments/beta/environments", { as: "bob", body: { duplicateFromEnvironmentId: mine.id } });
+    expectHidden(dup, "Environment", mine.id);
     const bobsList = await api.call("GET", "/api/environments/beta/environments?limit=500", { as: "bob" });
     const ids = bobsList.body.environments.map((e: { id: string }) => e.id);
     expect(ids).toContain(global.id);
@@ -109,7 +119,17 @@ describe("environments", () => {
     expect(orgEnv.visibility).toBe("Organization");
     expect(orgEnv.owner).toEqual({ id: org.body.org.id, username: org.body.org.name, ownerType: "Organization" });
     expect((await api.call("GET", `/api/environments/v1/environments/${orgEnv.id}`, { as: "bob" })).status).toBe(200);
-    expect((await api.call("DELETE", `/api/environments/v1/environments/${orgEnv.id}`, { as: "bob" })).status).toBe(403);
+    expectForbidden(await api.call("DELETE", `/api/environments/v1/environments/${orgEnv.id}`, { as: "bob" }), "ManageEnvironments");
+    // Once out of the organization, bob sees neither its environment nor the organization.
+    const orgId = org.body.org.id;
+    const left = await api.call("DELETE", `/api/organizations/v1/organizations/${orgId}/user?memberToRemoveId=${api.emulator.users.bob.id}`, { as: "alice" });
+    expect(left.status).toBe(200);
+    expectHidden(await api.call("GET", `/api/environments/v1/environments/${orgEnv.id}`, { as: "bob" }), "Environment", orgEnv.id);
+    const forOrg = await api.call("POST", "/api/environments/beta/environments", {
+      as: "bob",
+      body: { name: "o", image: "i", addBaseDependencies: true, orgOwnerId: orgId },
+    });
+    expectHidden(forOrg, "Organization", orgId);
   });
 
   test("missing fields needed for a new environment answer 400 {message}; duplicateFrom excludes other fields", async () => {
@@ -136,7 +156,7 @@ describe("environments", () => {
   test("archive: leaves the list, GET answers archived:true, new revisions are refused", async () => {
     const { api } = env;
     const created = await createEnvironment();
-    expect((await api.call("DELETE", `/api/environments/v1/environments/${created.id}`, { as: "bob" })).status).toBe(403);
+    expectHidden(await api.call("DELETE", `/api/environments/v1/environments/${created.id}`, { as: "bob" }), "Environment", created.id);
     const archived = await api.call("DELETE", `/api/environments/v1/environments/${created.id}`, { as: "alice" });
     expect(archived.status).toBe(200);
     expect(archived.body.environment.archived).toBe(true);

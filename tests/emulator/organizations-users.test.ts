@@ -1,5 +1,5 @@
 /** Organizations, members and users. */
-import { UNKNOWN_ID, uniqueName, useEmulator } from "./support";
+import { expectForbidden, expectHidden, UNKNOWN_ID, uniqueName, useEmulator } from "./support";
 
 describe("organizations", () => {
   const env = useEmulator();
@@ -41,10 +41,15 @@ describe("organizations", () => {
     const { admin, bob } = api.emulator.users;
     const org = (await api.call("POST", "/api/organizations/v1/organizations", { as: "alice", body: { name: uniqueName("org"), members: [] } })).body.org;
     const path = `/api/organizations/v1/organizations/${org.id}/user`;
+    // Not yet a member, bob cannot see the organization at all.
+    expectHidden(await api.call("PUT", path, { as: "bob", body: { userId: bob.id, organizationRole: "Admin" } }), "Organization", org.id);
+    expectHidden(await api.call("DELETE", `${path}?memberToRemoveId=${admin.id}`, { as: "bob" }), "Organization", org.id);
     const added = await api.call("PUT", path, { as: "alice", body: { userId: bob.id, organizationRole: "Member" } });
     expect(added.status).toBe(200);
     expect(added.body.org.members).toContainEqual({ userId: bob.id, organizationRole: "Member" });
-    expect((await api.call("PUT", path, { as: "bob", body: { userId: admin.id, organizationRole: "Member" } })).status).toBe(403);
+    // A plain member sees it but may not change its members.
+    expectForbidden(await api.call("PUT", path, { as: "bob", body: { userId: admin.id, organizationRole: "Member" } }), "EditMembers");
+    expectForbidden(await api.call("DELETE", `${path}?memberToRemoveId=${bob.id}`, { as: "bob" }), "EditMembers");
     const promoted = await api.call("PUT", path, { as: "alice", body: { userId: bob.id, organizationRole: "ADMIN" } });
     expect(promoted.body.org.members.filter((m: { userId: string }) => m.userId === bob.id)).toEqual([{ userId: bob.id, organizationRole: "Admin" }]);
     expect((await api.call("PUT", path, { as: "alice", body: { userId: UNKNOWN_ID, organizationRole: "Member" } })).status).toBe(404);
@@ -58,13 +63,13 @@ describe("organizations", () => {
     expect((await api.call("DELETE", `${path}?memberToRemoveId=nope`, { as: "alice" })).status).toBe(400);
   });
 
-  test("read: members and admins may GET; others 403; unknown 404", async () => {
+  test("read: members and admins may GET; to others it answers like an unknown id (404)", async () => {
     const { api } = env;
     const org = (await api.call("POST", "/api/organizations/v1/organizations", { as: "alice", body: { name: uniqueName("org"), members: [] } })).body.org;
     expect((await api.call("GET", `/api/organizations/v1/organizations/${org.id}`, { as: "alice" })).body.org).toEqual(org);
     expect((await api.call("GET", `/api/organizations/v1/organizations/${org.id}`, { as: "admin" })).status).toBe(200);
-    expect((await api.call("GET", `/api/organizations/v1/organizations/${org.id}`, { as: "bob" })).status).toBe(403);
-    expect((await api.call("GET", `/api/organizations/v1/organizations/${UNKNOWN_ID}`)).status).toBe(404);
+    expectHidden(await api.call("GET", `/api/organizations/v1/organizations/${org.id}`, { as: "bob" }), "Organization", org.id);
+    expectHidden(await api.call("GET", `/api/organizations/v1/organizations/${UNKNOWN_ID}`), "Organization", UNKNOWN_ID);
   });
 
   test("lists: the caller's orgs with exact nameFilter; /all is admin-only with userIdFilter; paged", async () => {
@@ -101,7 +106,7 @@ describe("organizations", () => {
 describe("users", () => {
   const env = useEmulator();
 
-  test("self answers UserEnvelopeV1 for the caller, with either header style", async () => {
+  test("self answers UserEnvelopeV1 for the caller: a key as X-Domino-Api-Key, a token as Bearer", async () => {
     const { api } = env;
     const res = await api.call("GET", "/api/users/v1/self", { as: "bob" });
     expect(res.status).toBe(200);
@@ -118,8 +123,40 @@ describe("users", () => {
       },
       metadata: { requestId: expect.any(String), notices: [] },
     });
-    const bearer = await api.call("GET", "/api/users/v1/self", { as: "alice", bearer: true });
+    const bearer = await api.call("GET", "/api/users/v1/self", {
+      as: null,
+      headers: { Authorization: `Bearer ${api.emulator.users.alice.accessToken}` },
+    });
+    expect(bearer.status).toBe(200);
     expect(bearer.body.user.userName).toBe("alice");
+  });
+
+  test("a credential in the wrong header is 403 'No current user in request'; an unknown one 401", async () => {
+    const { api } = env;
+    const { alice } = api.emulator.users;
+    const wrongStyle = { status: 403, body: { requestId: expect.any(String), errors: ["No current user in request"] } };
+    const keyAsBearer = await api.call("GET", "/api/users/v1/self", { as: null, headers: { Authorization: `Bearer ${alice.apiKey}` } });
+    expect({ status: keyAsBearer.status, body: keyAsBearer.body }).toEqual(wrongStyle);
+    const tokenAsKey = await api.call("GET", "/api/users/v1/self", { as: null, headers: { "X-Domino-Api-Key": alice.accessToken } });
+    expect({ status: tokenAsKey.status, body: tokenAsKey.body }).toEqual(wrongStyle);
+    // Not only on self: every operation authenticates the same way, before it runs.
+    const name = uniqueName("wrong-style");
+    const create = await api.call("POST", "/api/projects/beta/projects", {
+      as: null,
+      headers: { Authorization: `Bearer ${alice.apiKey}` },
+      body: { name, description: "", visibility: "Private" },
+    });
+    expect(create.status).toBe(403);
+    const projects = await api.call("GET", "/api/projects/beta/projects?limit=1000", { as: "alice" });
+    expect(projects.body.projects.map((p: { name: string }) => p.name)).not.toContain(name);
+    // A correctly sent credential wins over a wrongly sent one.
+    const both = await api.call("GET", "/api/users/v1/self", {
+      as: null,
+      headers: { Authorization: `Bearer ${alice.apiKey}`, "X-Domino-Api-Key": alice.apiKey },
+    });
+    expect(both.status).toBe(200);
+    const unknown = await api.call("GET", "/api/users/v1/self", { as: null, headers: { Authorization: "Bearer not-a-token" } });
+    expect(unknown.status).toBe(401);
   });
 
   test("list pages through all users; a userName query is ignored", async () => {
@@ -134,9 +171,24 @@ describe("users", () => {
 
   test("seeded users have fixed ids, documented keys and emails", async () => {
     const { users } = env.api.emulator;
-    expect(users.admin).toEqual({ id: "65f0a0000000000000000001", userName: "admin", email: "admin@example.com", apiKey: "domino-emulator-admin-key", isAdmin: true });
-    expect(users.alice).toEqual({ id: "65f0a0000000000000000002", userName: "alice", email: "alice@example.com", apiKey: "domino-emulator-alice-key", isAdmin: false });
+    expect(users.admin).toEqual({
+      id: "65f0a0000000000000000001",
+      userName: "admin",
+      email: "admin@example.com",
+      apiKey: "domino-emulator-admin-key",
+      accessToken: "domino-emulator-admin-token",
+      isAdmin: true,
+    });
+    expect(users.alice).toEqual({
+      id: "65f0a0000000000000000002",
+      userName: "alice",
+      email: "alice@example.com",
+      apiKey: "domino-emulator-alice-key",
+      accessToken: "domino-emulator-alice-token",
+      isAdmin: false,
+    });
     expect(users.bob.apiKey).toBe("domino-emulator-bob-key");
+    expect(users.bob.accessToken).toBe("domino-emulator-bob-token");
     const afterReset = await env.api.control("POST", "/reset");
     expect(afterReset.status).toBe(200);
     const self = await env.api.call("GET", "/api/users/v1/self", { as: "admin" });

@@ -1,5 +1,5 @@
 /** Projects, status, results settings, collaborators, goals, repositories, shared datasets. */
-import { createProject, UNKNOWN_ID, uniqueName, useEmulator } from "./support";
+import { createProject, expectForbidden, expectHidden, UNKNOWN_ID, uniqueName, useEmulator } from "./support";
 
 describe("projects", () => {
   const env = useEmulator();
@@ -147,11 +147,13 @@ describe("projects", () => {
     expect(restricted.status).toBe(403);
   });
 
-  test("read permissions: private projects are 403 for strangers, public ones readable", async () => {
+  test("read permissions: private projects answer strangers like unknown ids (404), public ones are readable", async () => {
     const { api } = env;
     const priv = await createProject(api, "alice");
     const pub = await createProject(api, "alice", { visibility: "Public" });
-    expect((await api.call("GET", `/api/projects/v1/projects/${priv.id}`, { as: "bob" })).status).toBe(403);
+    expectHidden(await api.call("GET", `/api/projects/v1/projects/${priv.id}`, { as: "bob" }), "Project", priv.id);
+    const unknown = await api.call("GET", `/api/projects/v1/projects/${UNKNOWN_ID}`, { as: "bob" });
+    expect(unknown.body.errors).toEqual([`Project ${UNKNOWN_ID} not found`]);
     expect((await api.call("GET", `/api/projects/v1/projects/${pub.id}`, { as: "bob" })).status).toBe(200);
     expect((await api.call("GET", `/api/projects/v1/projects/${priv.id}`, { as: "admin" })).status).toBe(200);
     const bobsList = await api.call("GET", "/api/projects/beta/projects?limit=1000", { as: "bob" });
@@ -170,7 +172,7 @@ describe("projects", () => {
     expect(unknown.body).toEqual({ requestId: expect.any(String), errors: [expect.stringContaining(UNKNOWN_ID)] });
   });
 
-  test("archive: 403 for others, then the project and its children answer 404 and leave the list; the name is free again", async () => {
+  test("archive: 404 for strangers, 403 for collaborators, then the project and its children answer 404 and leave the list; the name is free again", async () => {
     const { api } = env;
     const project = await createProject(api, "alice");
     const goal = await api.call("POST", `/api/projects/v1/projects/${project.id}/goals`, {
@@ -178,7 +180,12 @@ describe("projects", () => {
       body: { title: "g" },
     });
     expect(goal.status).toBe(200);
-    expect((await api.call("DELETE", `/api/projects/beta/projects/${project.id}`, { as: "bob" })).status).toBe(403);
+    expectHidden(await api.call("DELETE", `/api/projects/beta/projects/${project.id}`, { as: "bob" }), "Project", project.id);
+    await api.call("POST", `/api/projects/v1/projects/${project.id}/collaborators`, {
+      as: "alice",
+      body: { id: api.emulator.users.bob.id, role: "contributor" },
+    });
+    expectForbidden(await api.call("DELETE", `/api/projects/beta/projects/${project.id}`, { as: "bob" }), "ArchiveProject");
     const archived = await api.call("DELETE", `/api/projects/beta/projects/${project.id}`, { as: "alice" });
     expect(archived.status).toBe(200);
     expect(archived.body).toEqual({ success: true, metadata: { requestId: expect.any(String), notices: [] } });
@@ -220,7 +227,7 @@ describe("projects", () => {
     expect((await api.call("GET", "/api/projects/beta/projects?offset=-1")).status).toBe(400);
   });
 
-  test("results settings: default main, PUT isolated (case-insensitive), 403 for non-owners", async () => {
+  test("results settings: default main, PUT isolated (case-insensitive), 404 for strangers, 403 for non-owners", async () => {
     const { api } = env;
     const project = await createProject(api, "alice");
     const path = `/api/projects/beta/projects/${project.id}/results-settings`;
@@ -231,11 +238,18 @@ describe("projects", () => {
     expect(put.status).toBe(200);
     expect(put.body.resultsSettings).toEqual({ branch: "isolated" });
     expect((await api.call("GET", path, { as: "alice" })).body.resultsSettings.branch).toBe("isolated");
-    expect((await api.call("PUT", path, { as: "bob", body: { branch: "main" } })).status).toBe(403);
+    expectHidden(await api.call("PUT", path, { as: "bob", body: { branch: "main" } }), "Project", project.id);
+    expectHidden(await api.call("GET", path, { as: "bob" }), "Project", project.id);
+    await api.call("POST", `/api/projects/v1/projects/${project.id}/collaborators`, {
+      as: "alice",
+      body: { id: api.emulator.users.bob.id, role: "contributor" },
+    });
+    expect((await api.call("GET", path, { as: "bob" })).status).toBe(200);
+    expectForbidden(await api.call("PUT", path, { as: "bob", body: { branch: "main" } }), "ChangeProjectSettings");
     expect((await api.call("PUT", path, { as: "alice", body: { branch: "elsewhere" } })).status).toBe(400);
   });
 
-  test("status: PUT stores and echoes; contributors may set it, strangers may not", async () => {
+  test("status: PUT stores and echoes; contributors may set it, readers get 403, strangers 404", async () => {
     const { api } = env;
     const project = await createProject(api, "alice");
     const path = `/api/projects/v1/projects/${project.id}/status`;
@@ -245,12 +259,14 @@ describe("projects", () => {
     });
     expect(res.status).toBe(200);
     expect(res.body.status).toEqual({ status: "complete", isBlocked: true, blockedReason: "waiting" });
-    expect((await api.call("PUT", path, { as: "bob", body: { status: "active", isBlocked: false } })).status).toBe(403);
+    expectHidden(await api.call("PUT", path, { as: "bob", body: { status: "active", isBlocked: false } }), "Project", project.id);
     expect((await api.call("PUT", path, { as: "alice", body: { status: "active" } })).status).toBe(400);
-    await api.call("POST", `/api/projects/v1/projects/${project.id}/collaborators`, {
-      as: "alice",
-      body: { id: api.emulator.users.bob.id, role: "contributor" },
-    });
+    const collaborators = `/api/projects/v1/projects/${project.id}/collaborators`;
+    const bobId = api.emulator.users.bob.id;
+    await api.call("POST", collaborators, { as: "alice", body: { id: bobId, role: "resultsConsumer" } });
+    expectForbidden(await api.call("PUT", path, { as: "bob", body: { status: "active", isBlocked: false } }), "Edit");
+    await api.call("DELETE", `${collaborators}/${bobId}`, { as: "alice" });
+    await api.call("POST", collaborators, { as: "alice", body: { id: bobId, role: "contributor" } });
     expect((await api.call("PUT", path, { as: "bob", body: { status: "active", isBlocked: false } })).status).toBe(200);
   });
 });
@@ -281,15 +297,20 @@ describe("collaborators", () => {
     expect(removed.status).toBe(200);
     expect(removed.body.success).toBe(true);
     expect((await api.call("DELETE", `${path}/${bob.id}`, { as: "alice" })).status).toBe(404);
-    expect((await api.call("GET", `/api/projects/v1/projects/${project.id}`, { as: "bob" })).status).toBe(403);
+    expectHidden(await api.call("GET", `/api/projects/v1/projects/${project.id}`, { as: "bob" }), "Project", project.id);
   });
 
-  test("403 for non-owners, 404 for unknown users, 400 for bad roles and bad ids", async () => {
+  test("404 for strangers, 403 for collaborators who are not owners, 404 for unknown users, 400 for bad roles and bad ids", async () => {
     const { api } = env;
     const { admin, bob } = api.emulator.users;
     const project = await createProject(api, "alice");
     const path = `/api/projects/v1/projects/${project.id}/collaborators`;
-    expect((await api.call("POST", path, { as: "bob", body: { id: bob.id, role: "contributor" } })).status).toBe(403);
+    expectHidden(await api.call("POST", path, { as: "bob", body: { id: bob.id, role: "contributor" } }), "Project", project.id);
+    expectHidden(await api.call("DELETE", `${path}/${bob.id}`, { as: "bob" }), "Project", project.id);
+    expect((await api.call("POST", path, { as: "alice", body: { id: bob.id, role: "contributor" } })).status).toBe(200);
+    expectForbidden(await api.call("POST", path, { as: "bob", body: { id: admin.id, role: "contributor" } }), "ManageCollaborators");
+    expectForbidden(await api.call("DELETE", `${path}/${bob.id}`, { as: "bob" }), "ManageCollaborators");
+    expect((await api.call("DELETE", `${path}/${bob.id}`, { as: "alice" })).status).toBe(200);
     expect((await api.call("POST", path, { as: "alice", body: { id: UNKNOWN_ID, role: "contributor" } })).status).toBe(404);
     const badRole = await api.call("POST", path, { as: "alice", body: { id: bob.id, role: "owner" } });
     expect(badRole.status).toBe(400);
@@ -356,18 +377,34 @@ describe("goals", () => {
     expect((await api.call("PATCH", `${base}/${goalId}`, { as: "alice", body: { isComplete: "yes" } })).status).toBe(400);
     expect((await api.call("PATCH", `${base}/${goalId}`, { as: "alice", body: {} })).status).toBe(400);
 
-    expect((await api.call("DELETE", `${base}/${goalId}`, { as: "bob" })).status).toBe(403);
+    expectHidden(await api.call("DELETE", `${base}/${goalId}`, { as: "bob" }), "Project", project.id);
     const removed = await api.call("DELETE", `${base}/${goalId}`, { as: "alice" });
     expect(removed.status).toBe(200);
     expect((await api.call("DELETE", `${base}/${goalId}`, { as: "alice" })).status).toBe(404);
     expect((await api.call("GET", base, { as: "alice" })).body.goals).toEqual([]);
   });
 
-  test("403 for strangers, 404 for unknown assignee and goal, 400 without title", async () => {
+  test("404 for strangers (a known goal id tells nothing), 403 for readers, 404 for unknown assignee and goal, 400 without title", async () => {
     const { api } = env;
     const project = await createProject(api, "alice");
     const base = `/api/projects/v1/projects/${project.id}/goals`;
-    expect((await api.call("POST", base, { as: "bob", body: { title: "x" } })).status).toBe(403);
+    expectHidden(await api.call("POST", base, { as: "bob", body: { title: "x" } }), "Project", project.id);
+    expectHidden(await api.call("GET", base, { as: "bob" }), "Project", project.id);
+    const goal = await api.call("POST", base, { as: "alice", body: { title: "known" } });
+    // The project's visibility is checked before the goal's existence, so a stranger cannot
+    // tell a real goal id from an unknown one.
+    for (const goalId of [goal.body.goal.id, UNKNOWN_ID]) {
+      expectHidden(await api.call("PATCH", `${base}/${goalId}`, { as: "bob", body: { isComplete: true } }), "Project", project.id);
+    }
+    await api.call("POST", `/api/projects/v1/projects/${project.id}/collaborators`, {
+      as: "alice",
+      body: { id: api.emulator.users.bob.id, role: "resultsConsumer" },
+    });
+    expect((await api.call("GET", base, { as: "bob" })).status).toBe(200);
+    expectForbidden(await api.call("POST", base, { as: "bob", body: { title: "x" } }), "Edit");
+    expectForbidden(await api.call("PATCH", `${base}/${goal.body.goal.id}`, { as: "bob", body: { isComplete: true } }), "Edit");
+    // A reader still learns that an unknown goal does not exist (existence before permission).
+    expect((await api.call("PATCH", `${base}/${UNKNOWN_ID}`, { as: "bob", body: { isComplete: true } })).status).toBe(404);
     expect((await api.call("POST", base, { as: "alice", body: { title: "x", assigneeId: UNKNOWN_ID } })).status).toBe(404);
     expect((await api.call("POST", base, { as: "alice", body: { description: "no title" } })).status).toBe(400);
     expect((await api.call("PATCH", `${base}/${UNKNOWN_ID}`, { as: "alice", body: { isComplete: true } })).status).toBe(404);
@@ -449,8 +486,16 @@ describe("shared datasets", () => {
 
     const own = await api.call("POST", `/api/projects/v1/projects/${source.id}/shared-datasets`, { as: "alice", body: { datasetId } });
     expect(own.status).toBe(400);
-    expect((await api.call("POST", base, { as: "bob", body: { datasetId } })).status).toBe(403);
+    expectHidden(await api.call("POST", base, { as: "bob", body: { datasetId } }), "Project", target.id);
+    expectHidden(await api.call("GET", base, { as: "bob" }), "Project", target.id);
     expect((await api.call("POST", base, { as: "alice", body: { datasetId: UNKNOWN_ID } })).status).toBe(404);
+    // Bob may edit a project of his own but cannot see alice's dataset: linking it is 404.
+    const bobs = await createProject(api, "bob");
+    expectHidden(
+      await api.call("POST", `/api/projects/v1/projects/${bobs.id}/shared-datasets`, { as: "bob", body: { datasetId } }),
+      "Dataset",
+      datasetId,
+    );
     expect((await api.call("POST", base, { as: "alice", body: {} })).status).toBe(400);
 
     const unlinked = await api.call("DELETE", `${base}/${datasetId}`, { as: "alice" });

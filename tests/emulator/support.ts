@@ -90,6 +90,25 @@ export function useEmulator(options: EmulatorOptions = {}): { readonly api: Api 
 
 export const UNKNOWN_ID = "0123456789abcdef01234567";
 
+/**
+ * An object the caller may not see answers exactly like an unknown id: 404 and the same
+ * FailureEnvelopeV1 text, so nothing tells the two apart.
+ */
+export function expectHidden(res: ApiResponse, kind: "Project" | "Dataset" | "Snapshot" | "Environment" | "Organization", id: string): void {
+  expect({ status: res.status, body: res.body }).toEqual({
+    status: 404,
+    body: { requestId: expect.any(String), errors: [`${kind} ${id} not found`] },
+  });
+}
+
+/** A visible object the caller may not change: 403 naming the missing permission. */
+export function expectForbidden(res: ApiResponse, permission: string): void {
+  expect({ status: res.status, body: res.body }).toEqual({
+    status: 403,
+    body: { requestId: expect.any(String), errors: [expect.stringContaining(`does not have permission ${permission}`)] },
+  });
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

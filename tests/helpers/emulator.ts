@@ -5,6 +5,7 @@
  *     await env.api("POST", "/api/...", body)  // out-of-band calls, as admin by default
  */
 import { EmulatorOptions, RunningEmulator, startEmulator } from "../../emulator";
+import type { FailRule, FaultMatch, FaultRule } from "../../emulator";
 import { resetCapabilities } from "../../provider/client/capabilities";
 import { resetConfiguration } from "../../provider/config";
 
@@ -18,6 +19,34 @@ export interface EmulatorFixture {
   resetRequestCounts(): Promise<void>;
   /** Points the provider at another user's key. */
   actAs(user: "admin" | "alice" | "bob"): void;
+  /**
+   * Deterministic faults (docs/emulator.md, "Fault rules"): the next `count` (default 1)
+   * requests matching `method` and `route` (the template spelled as in `requestCounts`, or
+   * "*") answer `status`. `when: "before"` (default) fails them before the operation runs,
+   * `when: "after"` runs and commits the operation first. Rules are cleared before each test.
+   *
+   *     await env.failNext({ method: "POST", route: "/api/projects/v1/projects/{projectId}/goals", status: 503 });
+   */
+  failNext(rule: FailRule): Promise<FaultRule>;
+  /** The next matching requests lose their connection without an answer (`when: "after"`: once committed). */
+  dropNext(rule?: FaultMatch): Promise<FaultRule>;
+  /** The next matching requests are never answered, for timeout tests (`when: "after"`: once committed). */
+  hangNext(rule?: FaultMatch): Promise<FaultRule>;
+  /** Rules still queued (a rule leaves the queue once it has taken `count` requests). */
+  faultRules(): Promise<FaultRule[]>;
+  clearFaultRules(): Promise<void>;
+}
+
+/** A control-API call that must succeed; the emulator's 400 message says what was wrong with a rule. */
+async function control<T>(url: string, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${url}/__emulator${path}`, {
+    method,
+    headers: body !== undefined ? { "Content-Type": "application/json" } : {},
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} /__emulator${path} answered ${res.status}: ${text}`);
+  return JSON.parse(text) as T;
 }
 
 const SAVED_ENV = ["DOMINO_API_HOST", "DOMINO_USER_API_KEY", "DOMINO_RETRY_BASE_DELAY_MS", "DOMINO_RETRY_MAX_DELAY_MS", "DOMINO_AUTH_STYLE"];
@@ -53,6 +82,21 @@ export function useEmulator(options: EmulatorOptions = {}): EmulatorFixture {
     },
     async resetRequestCounts() {
       await fetch(`${fixture.url}/__emulator/requests`, { method: "DELETE" });
+    },
+    failNext(rule) {
+      return control<FaultRule>(fixture.url, "POST", "/faults/rules", { ...rule, action: "fail" });
+    },
+    dropNext(rule = {}) {
+      return control<FaultRule>(fixture.url, "POST", "/faults/rules", { ...rule, action: "drop" });
+    },
+    hangNext(rule = {}) {
+      return control<FaultRule>(fixture.url, "POST", "/faults/rules", { ...rule, action: "hang" });
+    },
+    async faultRules() {
+      return (await control<{ rules: FaultRule[] }>(fixture.url, "GET", "/faults/rules")).rules;
+    },
+    async clearFaultRules() {
+      await control(fixture.url, "DELETE", "/faults/rules");
     },
     actAs(user) {
       process.env.DOMINO_USER_API_KEY = fixture.emulator.users[user].apiKey;
