@@ -10,6 +10,7 @@ export { Project } from "./resources/project";
 export type {
   ProjectArgs,
   ProjectOutputs,
+  ProjectState,
   ProjectMainRepositoryArgs,
   ProjectMainRepository,
   GitReferenceArgs,
@@ -20,42 +21,44 @@ export type {
   GitReferenceType,
 } from "./resources/project";
 export { Collaborator } from "./resources/collaborator";
-export type { CollaboratorArgs, CollaboratorOutputs, CollaboratorRole } from "./resources/collaborator";
+export type { CollaboratorArgs, CollaboratorOutputs, CollaboratorState, CollaboratorRole } from "./resources/collaborator";
 export { GitRepository } from "./resources/git-repository";
-export type { GitRepositoryArgs, GitRepositoryOutputs } from "./resources/git-repository";
+export type { GitRepositoryArgs, GitRepositoryOutputs, GitRepositoryState } from "./resources/git-repository";
 export { Goal } from "./resources/goal";
-export type { GoalArgs, GoalOutputs } from "./resources/goal";
+export type { GoalArgs, GoalOutputs, GoalState } from "./resources/goal";
 
 // Compute environments.
 export { Environment } from "./resources/environment";
-export type { EnvironmentArgs, EnvironmentOutputs } from "./resources/environment";
+export type { EnvironmentArgs, EnvironmentOutputs, EnvironmentState } from "./resources/environment";
 export { EnvironmentRevision } from "./resources/environment-revision";
 export type {
   EnvironmentRevisionArgs,
   EnvironmentRevisionOutputs,
+  EnvironmentRevisionState,
   EnvironmentVariableArgs,
   EnvironmentVariable,
   WorkspaceToolArgs,
   WorkspaceTool,
   ProxyConfigArgs,
+  ProxyConfig,
   RevisionDefinitionArgs,
 } from "./resources/environment-revision";
 
 // Datasets.
 export { Dataset } from "./resources/dataset";
-export type { DatasetArgs, DatasetOutputs } from "./resources/dataset";
+export type { DatasetArgs, DatasetOutputs, DatasetState } from "./resources/dataset";
 export { DatasetSnapshot } from "./resources/dataset-snapshot";
-export type { DatasetSnapshotArgs, DatasetSnapshotOutputs } from "./resources/dataset-snapshot";
+export type { DatasetSnapshotArgs, DatasetSnapshotOutputs, DatasetSnapshotState } from "./resources/dataset-snapshot";
 export { SnapshotTag } from "./resources/snapshot-tag";
-export type { SnapshotTagArgs, SnapshotTagOutputs } from "./resources/snapshot-tag";
+export type { SnapshotTagArgs, SnapshotTagOutputs, SnapshotTagState } from "./resources/snapshot-tag";
 export { SharedDatasetLink } from "./resources/shared-dataset-link";
-export type { SharedDatasetLinkArgs, SharedDatasetLinkOutputs } from "./resources/shared-dataset-link";
+export type { SharedDatasetLinkArgs, SharedDatasetLinkOutputs, SharedDatasetLinkState } from "./resources/shared-dataset-link";
 
 // Organizations.
 export { Organization } from "./resources/organization";
-export type { OrganizationArgs, OrganizationOutputs } from "./resources/organization";
+export type { OrganizationArgs, OrganizationOutputs, OrganizationState } from "./resources/organization";
 export { OrganizationMember } from "./resources/organization-member";
-export type { OrganizationMemberArgs, OrganizationMemberOutputs } from "./resources/organization-member";
+export type { OrganizationMemberArgs, OrganizationMemberOutputs, OrganizationMemberState } from "./resources/organization-member";
 
 // Lookups.
 export { getProject, getProjectOutput } from "./lookups/get-project";
@@ -69,4 +72,5 @@ export type { GetOrganizationArgs, GetOrganizationOutputArgs, GetOrganizationRes
 
 // Errors a program may want to recognise.
 export { DominoApiError, DominoNetworkError } from "./client/errors";
-export { DominoConfigError } from "./config";
+export { DominoConnectionError } from "./client/client";
+export { DominoConfigError } from "./settings";

@@ -2,7 +2,7 @@
  * Typed calls for read-write datasets, their snapshots and tags, and the links that share
  * a dataset with another project. Nothing but the calls: no decisions.
  */
-import { call, seg, inEnvelope } from "./http";
+import { RequestCore, seg } from "./http";
 import { Page, PageMetadata } from "./pagination";
 
 export interface DatasetRwV1 {
@@ -44,27 +44,25 @@ const datasetPath = (id: string) => `${DATASETS}/${seg(id)}`;
 // ---------------------------------------------------------------- datasets
 
 export async function createDataset(
+  core: RequestCore,
   body: NewDatasetRwV1,
-  findExisting?: () => Promise<DatasetRwV1 | undefined>,
 ): Promise<DatasetRwV1> {
-  const res = await call<{ dataset: DatasetRwV1 }>({
+  const res = await core.call<{ dataset: DatasetRwV1 }>({
     operation: "create dataset",
     method: "POST",
     path: DATASETS,
     body,
-    retry: "create",
-    findExisting: inEnvelope("dataset", findExisting),
   });
   return res.dataset;
 }
 
-export async function getDataset(datasetId: string): Promise<DatasetRwV1> {
-  const res = await call<{ dataset: DatasetRwV1 }>({ operation: "read dataset", method: "GET", path: datasetPath(datasetId) });
+export async function getDataset(core: RequestCore, datasetId: string): Promise<DatasetRwV1> {
+  const res = await core.call<{ dataset: DatasetRwV1 }>({ operation: "read dataset", method: "GET", path: datasetPath(datasetId) });
   return res.dataset;
 }
 
-export async function updateDataset(datasetId: string, body: DatasetRwMetadataV1): Promise<DatasetRwV1> {
-  const res = await call<{ dataset: DatasetRwV1 }>({
+export async function updateDataset(core: RequestCore, datasetId: string, body: DatasetRwMetadataV1): Promise<DatasetRwV1> {
+  const res = await core.call<{ dataset: DatasetRwV1 }>({
     operation: "update dataset",
     method: "PATCH",
     path: datasetPath(datasetId),
@@ -74,13 +72,13 @@ export async function updateDataset(datasetId: string, body: DatasetRwMetadataV1
 }
 
 /** Domino 5.9.1+ only. */
-export async function deleteDataset(datasetId: string): Promise<void> {
-  await call({ operation: "delete dataset", method: "DELETE", path: datasetPath(datasetId) });
+export async function deleteDataset(core: RequestCore, datasetId: string): Promise<void> {
+  await core.call({ operation: "delete dataset", method: "DELETE", path: datasetPath(datasetId) });
 }
 
 /** One page of a project's datasets through the v2 list (Domino 5.9.1+; the v1 list is deprecated there). */
-export async function listProjectDatasetsV2Page(projectId: string, offset: number, limit: number): Promise<Page<DatasetRwV1>> {
-  const res = await call<{ datasets: Array<{ dataset: DatasetRwV1 }>; metadata?: PageMetadata }>({
+export async function listProjectDatasetsV2Page(core: RequestCore, projectId: string, offset: number, limit: number): Promise<Page<DatasetRwV1>> {
+  const res = await core.call<{ datasets: Array<{ dataset: DatasetRwV1 }>; metadata?: PageMetadata }>({
     operation: "list datasets",
     method: "GET",
     path: "/api/datasetrw/v2/datasets",
@@ -90,8 +88,8 @@ export async function listProjectDatasetsV2Page(projectId: string, offset: numbe
 }
 
 /** One page of a project's datasets through the v1 list (the only list on Domino 5.3). */
-export async function listProjectDatasetsV1Page(projectId: string, offset: number, limit: number): Promise<Page<DatasetRwV1>> {
-  const res = await call<{ datasets: DatasetRwV1[]; metadata?: PageMetadata }>({
+export async function listProjectDatasetsV1Page(core: RequestCore, projectId: string, offset: number, limit: number): Promise<Page<DatasetRwV1>> {
+  const res = await core.call<{ datasets: DatasetRwV1[]; metadata?: PageMetadata }>({
     operation: "list datasets",
     method: "GET",
     path: DATASETS,
@@ -103,24 +101,22 @@ export async function listProjectDatasetsV1Page(projectId: string, offset: numbe
 // ---------------------------------------------------------------- snapshots
 
 export async function createSnapshot(
+  core: RequestCore,
   datasetId: string,
   relativeFilePaths: string[],
-  findExisting?: () => Promise<SnapshotV1 | undefined>,
 ): Promise<SnapshotV1> {
-  const res = await call<{ snapshot: SnapshotV1 }>({
+  const res = await core.call<{ snapshot: SnapshotV1 }>({
     operation: "create dataset snapshot",
     method: "POST",
     path: `${datasetPath(datasetId)}/snapshots`,
     body: { relativeFilePaths },
-    retry: "create",
-    findExisting: inEnvelope("snapshot", findExisting),
   });
   return res.snapshot;
 }
 
 /** Domino 5.9.1+ only. */
-export async function getSnapshot(snapshotId: string): Promise<SnapshotV1> {
-  const res = await call<{ snapshot: SnapshotV1 }>({
+export async function getSnapshot(core: RequestCore, snapshotId: string): Promise<SnapshotV1> {
+  const res = await core.call<{ snapshot: SnapshotV1 }>({
     operation: "read dataset snapshot",
     method: "GET",
     path: `/api/datasetrw/v1/snapshots/${seg(snapshotId)}`,
@@ -128,8 +124,8 @@ export async function getSnapshot(snapshotId: string): Promise<SnapshotV1> {
   return res.snapshot;
 }
 
-export async function listSnapshotsPage(datasetId: string, offset: number, limit: number): Promise<Page<SnapshotV1>> {
-  const res = await call<{ snapshots: SnapshotV1[]; metadata?: PageMetadata }>({
+export async function listSnapshotsPage(core: RequestCore, datasetId: string, offset: number, limit: number): Promise<Page<SnapshotV1>> {
+  const res = await core.call<{ snapshots: SnapshotV1[]; metadata?: PageMetadata }>({
     operation: "list dataset snapshots",
     method: "GET",
     path: `${datasetPath(datasetId)}/snapshots`,
@@ -142,24 +138,22 @@ export async function listSnapshotsPage(datasetId: string, offset: number, limit
 
 /** Points `tagName` at a snapshot; answers with the dataset and its tag map. */
 export async function addDatasetTag(
+  core: RequestCore,
   datasetId: string,
   tagName: string,
   snapshotId: string,
-  findExisting?: () => Promise<DatasetRwV1 | undefined>,
 ): Promise<DatasetRwV1> {
-  const res = await call<{ dataset: DatasetRwV1 }>({
+  const res = await core.call<{ dataset: DatasetRwV1 }>({
     operation: "tag dataset snapshot",
     method: "POST",
     path: `${datasetPath(datasetId)}/tags`,
     body: { tagName, snapshotId },
-    retry: "create",
-    findExisting: inEnvelope("dataset", findExisting),
   });
   return res.dataset;
 }
 
-export async function removeDatasetTag(datasetId: string, tagName: string): Promise<DatasetRwV1> {
-  const res = await call<{ dataset: DatasetRwV1 }>({
+export async function removeDatasetTag(core: RequestCore, datasetId: string, tagName: string): Promise<DatasetRwV1> {
+  const res = await core.call<{ dataset: DatasetRwV1 }>({
     operation: "remove dataset tag",
     method: "DELETE",
     path: `${datasetPath(datasetId)}/tags/${seg(tagName)}`,
@@ -177,8 +171,8 @@ export interface SharedDatasetsV1 {
 const sharedDatasetsPath = (projectId: string) => `/api/projects/v1/projects/${seg(projectId)}/shared-datasets`;
 
 /** Ids of the datasets linked into a project (unpaged). */
-export async function listSharedDatasets(projectId: string): Promise<SharedDatasetsV1> {
-  const res = await call<{ dataset: SharedDatasetsV1 }>({
+export async function listSharedDatasets(core: RequestCore, projectId: string): Promise<SharedDatasetsV1> {
+  const res = await core.call<{ dataset: SharedDatasetsV1 }>({
     operation: "list shared datasets of project",
     method: "GET",
     path: sharedDatasetsPath(projectId),
@@ -187,25 +181,26 @@ export async function listSharedDatasets(projectId: string): Promise<SharedDatas
 }
 
 export async function linkSharedDataset(
+  core: RequestCore,
   projectId: string,
   datasetId: string,
-  findExisting?: () => Promise<SharedDatasetsV1 | undefined>,
 ): Promise<SharedDatasetsV1> {
-  const res = await call<{ dataset: SharedDatasetsV1 }>({
+  const res = await core.call<{ dataset: SharedDatasetsV1 }>({
     operation: "link shared dataset to project",
     method: "POST",
     path: sharedDatasetsPath(projectId),
     body: { datasetId },
-    retry: "create",
-    findExisting: inEnvelope("dataset", findExisting),
   });
   return { projectId: res.dataset?.projectId ?? projectId, sharedDatasetIds: res.dataset?.sharedDatasetIds ?? [] };
 }
 
-export async function unlinkSharedDataset(projectId: string, datasetId: string): Promise<void> {
-  await call({
+export async function unlinkSharedDataset(core: RequestCore, projectId: string, datasetId: string): Promise<void> {
+  await core.call({
     operation: "unlink shared dataset from project",
     method: "DELETE",
     path: `${sharedDatasetsPath(projectId)}/${seg(datasetId)}`,
   });
 }
+
+/** The calls of this area, for `DominoClient`. */
+export const datasetsCalls = { createDataset, getDataset, updateDataset, deleteDataset, listProjectDatasetsV2Page, listProjectDatasetsV1Page, createSnapshot, getSnapshot, listSnapshotsPage, addDatasetTag, removeDatasetTag, listSharedDatasets, linkSharedDataset, unlinkSharedDataset };

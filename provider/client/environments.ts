@@ -2,7 +2,7 @@
  * Typed calls for compute environments and their revisions. Nothing but the calls: no
  * decisions.
  */
-import { call, seg, inEnvelope } from "./http";
+import { RequestCore, seg } from "./http";
 import { Page, PageMetadata } from "./pagination";
 
 export type ClusterType = "Dask" | "Mpi" | "Ray" | "Spark";
@@ -59,6 +59,8 @@ export interface EnvironmentRevisionV1 {
   number: number;
   /** Queued, Starting, Pulling, Building, Pushing, Succeeded, Failed, Killed (any casing). */
   status?: string;
+  /** The revision's workspace tools: all a revision shows of its definition. */
+  availableTools?: EnvironmentToolV1[];
 }
 
 export interface EnvironmentV1 {
@@ -78,22 +80,20 @@ const ENVIRONMENTS = "/api/environments/beta/environments";
 const environmentPath = (id: string) => `/api/environments/v1/environments/${seg(id)}`;
 
 export async function createEnvironment(
+  core: RequestCore,
   body: NewEnvironmentV1,
-  findExisting?: () => Promise<EnvironmentV1 | undefined>,
 ): Promise<EnvironmentV1> {
-  const res = await call<{ environment: EnvironmentV1 }>({
+  const res = await core.call<{ environment: EnvironmentV1 }>({
     operation: "create environment",
     method: "POST",
     path: ENVIRONMENTS,
     body,
-    retry: "create",
-    findExisting: inEnvelope("environment", findExisting),
   });
   return res.environment;
 }
 
-export async function getEnvironment(environmentId: string): Promise<EnvironmentV1> {
-  const res = await call<{ environment: EnvironmentV1 }>({
+export async function getEnvironment(core: RequestCore, environmentId: string): Promise<EnvironmentV1> {
+  const res = await core.call<{ environment: EnvironmentV1 }>({
     operation: "read environment",
     method: "GET",
     path: environmentPath(environmentId),
@@ -102,13 +102,13 @@ export async function getEnvironment(environmentId: string): Promise<Environment
 }
 
 /** Archives (soft-deletes) the environment. */
-export async function archiveEnvironment(environmentId: string): Promise<void> {
-  await call({ operation: "archive environment", method: "DELETE", path: environmentPath(environmentId) });
+export async function archiveEnvironment(core: RequestCore, environmentId: string): Promise<void> {
+  await core.call({ operation: "archive environment", method: "DELETE", path: environmentPath(environmentId) });
 }
 
 /** One page of the environments the caller can see (archived ones are left out). */
-export async function listEnvironmentsPage(offset: number, limit: number): Promise<Page<EnvironmentV1>> {
-  const res = await call<{ environments: EnvironmentV1[]; metadata?: PageMetadata }>({
+export async function listEnvironmentsPage(core: RequestCore, offset: number, limit: number): Promise<Page<EnvironmentV1>> {
+  const res = await core.call<{ environments: EnvironmentV1[]; metadata?: PageMetadata }>({
     operation: "list environments",
     method: "GET",
     path: ENVIRONMENTS,
@@ -118,17 +118,18 @@ export async function listEnvironmentsPage(offset: number, limit: number): Promi
 }
 
 export async function createEnvironmentRevision(
+  core: RequestCore,
   environmentId: string,
   body: NewEnvironmentRevisionV1,
-  findExisting?: () => Promise<EnvironmentRevisionV1 | undefined>,
 ): Promise<EnvironmentRevisionV1> {
-  const res = await call<{ environmentRevision: EnvironmentRevisionV1 }>({
+  const res = await core.call<{ environmentRevision: EnvironmentRevisionV1 }>({
     operation: "create environment revision",
     method: "POST",
     path: `${ENVIRONMENTS}/${seg(environmentId)}/revisions`,
     body,
-    retry: "create",
-    findExisting: inEnvelope("environmentRevision", findExisting),
   });
   return res.environmentRevision;
 }
+
+/** The calls of this area, for `DominoClient`. */
+export const environmentsCalls = { createEnvironment, getEnvironment, archiveEnvironment, listEnvironmentsPage, createEnvironmentRevision };

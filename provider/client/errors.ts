@@ -11,6 +11,9 @@ export class DominoApiError extends Error {
   /** Domino's own words, from whichever of its error body shapes it sent. */
   readonly dominoMessage: string;
   readonly requestId?: string;
+  readonly attempts: number;
+  /** A POST whose failure does not prove that nothing was made (a 5xx from a gateway, say). */
+  readonly maybeCommitted: boolean;
 
   constructor(args: {
     operation: string;
@@ -19,9 +22,15 @@ export class DominoApiError extends Error {
     status: number;
     dominoMessage: string;
     requestId?: string;
+    attempts?: number;
+    maybeCommitted?: boolean;
+    suffix?: string;
   }) {
     const reqId = args.requestId ? ` (request id ${args.requestId})` : "";
-    super(`${args.operation} failed: ${args.method} ${args.path} answered HTTP ${args.status}: ${args.dominoMessage}${reqId}`);
+    super(
+      `${args.operation} failed: ${args.method} ${args.path} answered HTTP ${args.status}: ${args.dominoMessage}${reqId}` +
+        (args.suffix ? ` (${args.suffix})` : ""),
+    );
     this.name = "DominoApiError";
     this.operation = args.operation;
     this.method = args.method;
@@ -29,6 +38,13 @@ export class DominoApiError extends Error {
     this.status = args.status;
     this.dominoMessage = args.dominoMessage;
     this.requestId = args.requestId;
+    this.attempts = args.attempts ?? 1;
+    this.maybeCommitted = args.maybeCommitted ?? false;
+  }
+
+  /** The same error, saying why the request core stopped retrying. */
+  withGiveUp(suffix: string): DominoApiError {
+    return new DominoApiError({ ...this, suffix });
   }
 }
 
@@ -37,15 +53,40 @@ export class DominoNetworkError extends Error {
   readonly operation: string;
   readonly method: HttpMethod;
   readonly path: string;
+  readonly host: string;
   readonly code: string;
+  readonly detail: string;
+  readonly attempts: number;
+  readonly maybeCommitted: boolean;
 
-  constructor(args: { operation: string; method: HttpMethod; path: string; code: string; detail: string }) {
-    super(`${args.operation} failed: ${args.method} ${args.path} got no answer (${args.code}): ${args.detail}`);
+  constructor(args: {
+    operation: string;
+    method: HttpMethod;
+    path: string;
+    host: string;
+    code: string;
+    detail: string;
+    attempts?: number;
+    maybeCommitted?: boolean;
+    suffix?: string;
+  }) {
+    super(
+      `${args.operation} failed: ${args.method} ${args.host}${args.path} got no answer (${args.code}): ${args.detail}` +
+        (args.suffix ? ` (${args.suffix})` : ""),
+    );
     this.name = "DominoNetworkError";
     this.operation = args.operation;
     this.method = args.method;
     this.path = args.path;
+    this.host = args.host;
     this.code = args.code;
+    this.detail = args.detail;
+    this.attempts = args.attempts ?? 1;
+    this.maybeCommitted = args.maybeCommitted ?? false;
+  }
+
+  withGiveUp(suffix: string): DominoNetworkError {
+    return new DominoNetworkError({ ...this, suffix });
   }
 }
 
@@ -55,6 +96,11 @@ export function isNotFound(err: unknown): boolean {
 
 export function isStatus(err: unknown, status: number): err is DominoApiError {
   return err instanceof DominoApiError && err.status === status;
+}
+
+/** A failed POST that may still have made its object: the create recovery must look before retrying. */
+export function maybeCommitted(err: unknown): boolean {
+  return (err instanceof DominoApiError || err instanceof DominoNetworkError) && err.maybeCommitted;
 }
 
 /**

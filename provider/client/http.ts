@@ -1,33 +1,32 @@
 /**
- * The one request core: every call to Domino goes through `call`.
+ * The one request core: every call to Domino goes through `RequestCore.call`.
  *
- * It adds authentication, a per-attempt timeout and keep-alive connections; retries
- * transient failures (429, 502, 503, 504, connection resets, timeouts) with
- * exponential backoff and full jitter, honouring `Retry-After`; and turns failures
- * into `DominoApiError` / `DominoNetworkError` that name the operation.
+ * It adds authentication, a per-attempt timeout bounded by the operation's deadline, and
+ * keep-alive connections; retries by method and status; honours `Retry-After`; refuses
+ * redirects (credentials never follow one); and turns failures into `DominoApiError` /
+ * `DominoNetworkError` that name the operation, the status and Domino's message.
  *
- * Creates are not idempotent in Domino's API. A create whose answer was lost may
- * have been committed, so it is retried only after `findExisting` has looked for
- * the object and not found it: a retried create never makes a duplicate.
+ * Retry policy (also in the README):
+ * - Idempotent requests (GET, PUT, DELETE, and PATCH with an absolute body) are retried
+ *   on 408, 429, 500, 502, 503, 504, connection resets and timeouts.
+ * - A POST makes something, and Domino's creates are not idempotent: it is retried only
+ *   when the answer proves nothing was done (429, a refused connection). Any other
+ *   failure may have committed, so it is thrown with `maybeCommitted` set, and the
+ *   lifecycle kit's create recovery decides what to do.
+ * - Other 4xx are never retried.
+ * Everything stops at the operation's deadline (`domino:operationTimeoutMs`); the error
+ * then says how long it waited and how many attempts it made.
  */
 import * as http from "http";
 import * as https from "https";
 import fetch, { FetchError, Response } from "node-fetch";
-import { DominoSettings, resolveSettings } from "../config";
+import { DominoSettings } from "../settings";
 import { DominoApiError, DominoNetworkError, HttpMethod, parseErrorBody } from "./errors";
+import { currentScope } from "./scope";
 
 export type QueryValue = string | number | boolean | readonly string[] | undefined;
 
-/**
- * How a failed attempt may be retried.
- * - "safe": the request can be repeated without harm (reads, PUT, PATCH, DELETE, and POSTs
- *   whose repetition the caller handles).
- * - "create": a POST that makes a new object. Answers that prove nothing was done (429,
- *   connection refused) are retried; after an ambiguous failure `findExisting` runs first.
- */
-export type RetryMode = "safe" | "create";
-
-export interface CallOptions<T> {
+export interface CallOptions {
   /** What the user would call this step, e.g. "create project". Used in error messages. */
   operation: string;
   method: HttpMethod;
@@ -35,24 +34,20 @@ export interface CallOptions<T> {
   path: string;
   query?: Record<string, QueryValue>;
   body?: unknown;
-  retry?: RetryMode;
   /**
-   * For creates: the object a lost attempt may have committed, or undefined when there is
-   * none. It throws when it cannot tell (no way to list such objects, say): the create
-   * then fails with the original error rather than risk a duplicate.
+   * Whether repeating the request is harmless. Defaults to true for every method but
+   * POST; a PATCH whose body is relative (an increment, say) would pass false.
    */
-  findExisting?: () => Promise<T | undefined>;
+  idempotent?: boolean;
+  /** Overrides for a short, bounded call (the connection check). */
+  limits?: { deadlineMs?: number; maxAttempts?: number; attemptTimeoutMs?: number };
 }
 
-const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
-let agents: { http: http.Agent; https: https.Agent } | undefined;
-function agentFor(url: URL): http.Agent {
-  agents ??= {
-    http: new http.Agent({ keepAlive: true, maxSockets: 16 }),
-    https: new https.Agent({ keepAlive: true, maxSockets: 16 }),
-  };
-  return url.protocol === "http:" ? agents.http : agents.https;
+/** Encodes one path segment (ids, tag names). */
+export function seg(value: string): string {
+  return encodeURIComponent(value);
 }
 
 export function buildUrl(host: string, path: string, query?: Record<string, QueryValue>): URL {
@@ -69,30 +64,6 @@ export function buildUrl(host: string, path: string, query?: Record<string, Quer
   return url;
 }
 
-/**
- * Adapts a finder of bare objects to a create whose answer carries the object under
- * `key` (`{ org: {...}, metadata }`), for `CallOptions.findExisting`.
- */
-export function inEnvelope<K extends string, T>(
-  key: K,
-  find: (() => Promise<T | undefined>) | undefined,
-): (() => Promise<Record<K, T> | undefined>) | undefined {
-  if (!find) return undefined;
-  return async () => {
-    const found = await find();
-    return found === undefined ? undefined : ({ [key]: found } as Record<K, T>);
-  };
-}
-
-/** Encodes one path segment (ids, tag names). */
-export function seg(value: string): string {
-  return encodeURIComponent(value);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** Seconds or an HTTP date, as RFC 9110 allows; undefined when absent or unreadable. */
 export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
   if (!header) return undefined;
@@ -104,115 +75,167 @@ export function parseRetryAfter(header: string | null, now = Date.now()): number
 }
 
 /** Delay before retry number `attempt` (0-based): full jitter, at least what the server asked for. */
-export function backoffDelay(attempt: number, settings: DominoSettings, retryAfterMs?: number, random = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  settings: Pick<DominoSettings, "retryBaseDelayMs" | "retryMaxDelayMs">,
+  retryAfterMs?: number,
+  random = Math.random,
+): number {
   const exp = Math.min(settings.retryMaxDelayMs, settings.retryBaseDelayMs * 2 ** attempt);
   const jittered = Math.floor(random() * exp);
   if (retryAfterMs !== undefined) return Math.min(settings.retryMaxDelayMs, Math.max(retryAfterMs, jittered));
   return jittered;
 }
 
-function debug(line: string): void {
-  if (process.env.DOMINO_DEBUG) process.stderr.write(`domino: ${line}\n`);
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }
 
 type Attempt =
   | { kind: "ok"; response: Response; text: string }
-  | { kind: "network"; code: string; detail: string; maybeCommitted: boolean };
+  | { kind: "network"; code: string; detail: string; refused: boolean };
 
-async function attempt(url: URL, method: HttpMethod, body: unknown, settings: DominoSettings): Promise<Attempt> {
-  const headers: Record<string, string> = { Accept: "application/json" };
-  if (settings.authStyle === "bearer") headers.Authorization = `Bearer ${settings.apiKey}`;
-  else headers["X-Domino-Api-Key"] = settings.apiKey;
-  let payload: string | undefined;
-  if (body !== undefined) {
-    headers["Content-Type"] = "application/json";
-    payload = JSON.stringify(body);
+/** Sends requests for one deployment. Built once per deployment by `DominoClient`. */
+export class RequestCore {
+  private readonly agent: http.Agent;
+
+  constructor(readonly settings: DominoSettings) {
+    const isHttp = new URL(settings.host).protocol === "http:";
+    // Private CAs: Node reads NODE_EXTRA_CA_CERTS at start-up for every https agent.
+    this.agent = isHttp ? new http.Agent({ keepAlive: true, maxSockets: 16 }) : new https.Agent({ keepAlive: true, maxSockets: 16 });
   }
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), settings.requestTimeoutMs);
-  const started = Date.now();
-  try {
-    const response = await fetch(url.toString(), {
-      method,
-      headers,
-      body: payload,
-      agent: agentFor(url),
-      // node-fetch types predate the global AbortSignal; they are compatible at run time.
-      signal: controller.signal as unknown as import("node-fetch").RequestInit["signal"],
-    });
-    const text = await response.text();
-    debug(`${method} ${url.pathname}${url.search} -> ${response.status} (${Date.now() - started} ms)`);
-    return { kind: "ok", response, text };
-  } catch (err) {
-    const aborted = controller.signal.aborted;
-    const code = aborted ? "TIMEOUT" : (err as FetchError).code ?? (err as Error).name ?? "ERROR";
-    const detail = aborted ? `no answer within ${settings.requestTimeoutMs} ms` : (err as Error).message;
-    debug(`${method} ${url.pathname}${url.search} -> ${code} (${Date.now() - started} ms)`);
-    // A refused connection never reached the server; anything else may have.
-    return { kind: "network", code, detail, maybeCommitted: code !== "ECONNREFUSED" };
-  } finally {
-    clearTimeout(timer);
+
+  private debug(line: string): void {
+    if (process.env.DOMINO_DEBUG) process.stderr.write(`domino: ${line}\n`);
+  }
+
+  private async attempt(url: URL, method: HttpMethod, body: unknown, timeoutMs: number): Promise<Attempt> {
+    const headers: Record<string, string> = { Accept: "application/json" };
+    if (this.settings.authStyle === "bearer") headers.Authorization = `Bearer ${this.settings.apiKey}`;
+    else headers["X-Domino-Api-Key"] = this.settings.apiKey;
+    let payload: string | undefined;
+    if (body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      payload = JSON.stringify(body);
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const started = Date.now();
+    try {
+      const response = await fetch(url.toString(), {
+        method,
+        headers,
+        body: payload,
+        agent: this.agent,
+        // Credentials never follow a redirect: a 3xx is reported, not followed.
+        redirect: "manual",
+        // node-fetch's types predate the global AbortSignal; they are compatible at run time.
+        signal: controller.signal as unknown as import("node-fetch").RequestInit["signal"],
+      });
+      const text = await response.text();
+      this.debug(`${method} ${url.pathname}${url.search} -> ${response.status} (${Date.now() - started} ms)`);
+      return { kind: "ok", response, text };
+    } catch (err) {
+      const aborted = controller.signal.aborted;
+      const code = aborted ? "TIMEOUT" : ((err as FetchError).code ?? (err as Error).name ?? "ERROR");
+      const detail = aborted ? `no answer within ${seconds(timeoutMs)}` : (err as Error).message;
+      this.debug(`${method} ${url.pathname}${url.search} -> ${code} (${Date.now() - started} ms)`);
+      return { kind: "network", code, detail, refused: code === "ECONNREFUSED" };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Sends one API call, retrying as the policy above says. Resolves to the parsed JSON body. */
+  async call<T>(opts: CallOptions): Promise<T> {
+    const url = buildUrl(this.settings.host, opts.path, opts.query);
+    const idempotent = opts.idempotent ?? opts.method !== "POST";
+    const scope = currentScope();
+    const started = Date.now();
+    const deadline = opts.limits?.deadlineMs !== undefined ? started + opts.limits.deadlineMs : (scope?.deadline ?? started + this.settings.operationTimeoutMs);
+    const maxAttempts = opts.limits?.maxAttempts ?? this.settings.maxRetries + 1;
+    const attemptTimeoutMs = Math.min(this.settings.requestTimeoutMs, opts.limits?.attemptTimeoutMs ?? Infinity);
+    const where = `${opts.method} ${opts.path}`;
+
+    for (let n = 0; ; n++) {
+      const remaining = deadline - Date.now();
+      const result = await this.attempt(url, opts.method, opts.body, Math.max(1, Math.min(attemptTimeoutMs, remaining)));
+      const attempts = n + 1;
+      let retryAfterMs: number | undefined;
+      let failure: DominoApiError | DominoNetworkError;
+      let provedNothingDone: boolean;
+
+      if (result.kind === "ok") {
+        const { response, text } = result;
+        if (response.status >= 300 && response.status < 400) {
+          const location = response.headers.get("location") ?? "(no Location header)";
+          throw new DominoApiError({
+            operation: opts.operation,
+            method: opts.method,
+            path: opts.path,
+            status: response.status,
+            dominoMessage:
+              `the server redirects to ${location}, which is not followed (the API key is never sent to another address); ` +
+              "set domino:host to the address Domino answers on",
+            attempts,
+          });
+        }
+        if (response.ok) return parseBody<T>(text, opts.operation);
+        const parsed = parseErrorBody(text);
+        failure = new DominoApiError({
+          operation: opts.operation,
+          method: opts.method,
+          path: opts.path,
+          status: response.status,
+          dominoMessage: parsed.message,
+          requestId: parsed.requestId,
+          attempts,
+          maybeCommitted: opts.method === "POST" && response.status !== 429,
+        });
+        if (!RETRYABLE_STATUS.has(response.status)) {
+          // A definite answer: a 4xx means nothing was made, even for a POST.
+          if (response.status < 500) (failure as { maybeCommitted: boolean }).maybeCommitted = false;
+          throw failure;
+        }
+        retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
+        // 429 means the server turned the request away before doing anything.
+        provedNothingDone = response.status === 429;
+      } else {
+        failure = new DominoNetworkError({
+          operation: opts.operation,
+          method: opts.method,
+          path: opts.path,
+          host: this.settings.host,
+          code: result.code,
+          detail: result.detail,
+          attempts,
+          maybeCommitted: opts.method === "POST" && !result.refused,
+        });
+        provedNothingDone = result.refused;
+      }
+
+      if (!idempotent && !provedNothingDone) throw failure;
+      const delay = backoffDelay(n, this.settings, retryAfterMs);
+      const elapsed = Date.now() - started;
+      if (attempts >= maxAttempts || Date.now() + delay >= deadline) {
+        throw failure.withGiveUp(`gave up after ${attempts} attempt${attempts === 1 ? "" : "s"} in ${seconds(elapsed)}`);
+      }
+      const why = failure instanceof DominoApiError ? `HTTP ${failure.status}` : (failure as DominoNetworkError).code;
+      scope?.progress(`${opts.operation} (${where}) got ${why}; retrying in ${seconds(delay)} (attempt ${attempts + 1} of ${maxAttempts})`);
+      await sleep(delay);
+    }
   }
 }
 
-function parseBody<T>(text: string): T {
+function parseBody<T>(text: string, operation: string): T {
   if (text.trim() === "") return {} as T;
-  return JSON.parse(text) as T;
-}
-
-/** Sends one API call, retrying transient failures. Resolves to the parsed JSON body. */
-export async function call<T>(opts: CallOptions<T>): Promise<T> {
-  const settings = resolveSettings();
-  const url = buildUrl(settings.host, opts.path, opts.query);
-  const mode: RetryMode = opts.retry ?? (opts.method === "POST" ? "create" : "safe");
-
-  for (let n = 0; ; n++) {
-    const result = await attempt(url, opts.method, opts.body, settings);
-    let retryAfterMs: number | undefined;
-    let ambiguous: boolean;
-    let failure: Error;
-
-    if (result.kind === "ok") {
-      const { response, text } = result;
-      if (response.ok) return parseBody<T>(text);
-      const parsed = parseErrorBody(text);
-      failure = new DominoApiError({
-        operation: opts.operation,
-        method: opts.method,
-        path: opts.path,
-        status: response.status,
-        dominoMessage: parsed.message,
-        requestId: parsed.requestId,
-      });
-      if (!RETRYABLE_STATUS.has(response.status)) throw failure;
-      retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
-      // 429 means the server turned the request away before doing anything.
-      ambiguous = response.status !== 429;
-    } else {
-      failure = new DominoNetworkError({
-        operation: opts.operation,
-        method: opts.method,
-        path: opts.path,
-        code: result.code,
-        detail: result.detail,
-      });
-      ambiguous = result.maybeCommitted;
-    }
-
-    if (n >= settings.maxRetries) throw failure;
-    if (ambiguous && mode === "create") {
-      if (!opts.findExisting) throw failure;
-      let existing: T | undefined;
-      try {
-        existing = await opts.findExisting();
-      } catch {
-        throw failure;
-      }
-      if (existing !== undefined) {
-        debug(`${opts.operation}: the lost attempt was committed; using the object it made`);
-        return existing;
-      }
-    }
-    await sleep(backoffDelay(n, settings, retryAfterMs));
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new Error(`${operation}: Domino answered with a body that is not JSON: ${text.slice(0, 200)}`);
   }
 }

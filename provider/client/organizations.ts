@@ -4,7 +4,7 @@
  * An organization's id is its id in the users collection (`OrganizationV1.id`); every
  * `organizationId` path parameter takes that id.
  */
-import { call, seg, inEnvelope } from "./http";
+import { RequestCore, seg } from "./http";
 import { Page, PageMetadata } from "./pagination";
 
 export type OrganizationRole = "Member" | "Admin";
@@ -26,22 +26,20 @@ const ORGANIZATIONS = "/api/organizations/v1/organizations";
 const organizationPath = (id: string) => `${ORGANIZATIONS}/${seg(id)}`;
 
 export async function createOrganization(
+  core: RequestCore,
   name: string,
-  findExisting?: () => Promise<OrganizationV1 | undefined>,
 ): Promise<OrganizationV1> {
-  const res = await call<{ org: OrganizationV1 }>({
+  const res = await core.call<{ org: OrganizationV1 }>({
     operation: "create organization",
     method: "POST",
     path: ORGANIZATIONS,
     body: { name, members: [] },
-    retry: "create",
-    findExisting: inEnvelope("org", findExisting),
   });
   return res.org;
 }
 
-export async function getOrganization(organizationId: string): Promise<OrganizationV1> {
-  const res = await call<{ org: OrganizationV1 }>({
+export async function getOrganization(core: RequestCore, organizationId: string): Promise<OrganizationV1> {
+  const res = await core.call<{ org: OrganizationV1 }>({
     operation: "read organization",
     method: "GET",
     path: organizationPath(organizationId),
@@ -51,11 +49,12 @@ export async function getOrganization(organizationId: string): Promise<Organizat
 
 /** One page of the organizations the caller belongs to, optionally only those with this exact name. */
 export async function listOrganizationsPage(
+  core: RequestCore,
   offset: number,
   limit: number,
   nameFilter?: string,
 ): Promise<Page<OrganizationV1>> {
-  const res = await call<{ orgs: OrganizationV1[]; metadata?: PageMetadata }>({
+  const res = await core.call<{ orgs: OrganizationV1[]; metadata?: PageMetadata }>({
     operation: "list organizations",
     method: "GET",
     path: ORGANIZATIONS,
@@ -66,11 +65,12 @@ export async function listOrganizationsPage(
 
 /** One page of every organization (administrators only). */
 export async function listAllOrganizationsPage(
+  core: RequestCore,
   offset: number,
   limit: number,
   nameFilter?: string,
 ): Promise<Page<OrganizationV1>> {
-  const res = await call<{ orgs: OrganizationV1[]; metadata?: PageMetadata }>({
+  const res = await core.call<{ orgs: OrganizationV1[]; metadata?: PageMetadata }>({
     operation: "list all organizations",
     method: "GET",
     path: `${ORGANIZATIONS}/all`,
@@ -80,8 +80,8 @@ export async function listAllOrganizationsPage(
 }
 
 /** Adds a member (PUT: repeating it is harmless). Answers with the organization after the change. */
-export async function addOrganizationMember(organizationId: string, member: OrganizationMemberV1): Promise<OrganizationV1> {
-  const res = await call<{ org: OrganizationV1 }>({
+export async function addOrganizationMember(core: RequestCore, organizationId: string, member: OrganizationMemberV1): Promise<OrganizationV1> {
+  const res = await core.call<{ org: OrganizationV1 }>({
     operation: "add organization member",
     method: "PUT",
     path: `${organizationPath(organizationId)}/user`,
@@ -90,8 +90,8 @@ export async function addOrganizationMember(organizationId: string, member: Orga
   return res.org;
 }
 
-export async function removeOrganizationMember(organizationId: string, userId: string): Promise<OrganizationV1> {
-  const res = await call<{ org: OrganizationV1 }>({
+export async function removeOrganizationMember(core: RequestCore, organizationId: string, userId: string): Promise<OrganizationV1> {
+  const res = await core.call<{ org: OrganizationV1 }>({
     operation: "remove organization member",
     method: "DELETE",
     path: `${organizationPath(organizationId)}/user`,
@@ -99,3 +99,6 @@ export async function removeOrganizationMember(organizationId: string, userId: s
   });
   return res.org;
 }
+
+/** The calls of this area, for `DominoClient`. */
+export const organizationsCalls = { createOrganization, getOrganization, listOrganizationsPage, listAllOrganizationsPage, addOrganizationMember, removeOrganizationMember };

@@ -2,7 +2,7 @@
  * Typed calls for the projects area of the API (projects, status, collaborators,
  * goals, imported git repositories). Nothing but the calls: no decisions.
  */
-import { call, seg, inEnvelope } from "./http";
+import { RequestCore, seg } from "./http";
 import { Page, PageMetadata } from "./pagination";
 
 // ---------------------------------------------------------------- goals
@@ -27,29 +27,27 @@ export interface NewGoalV1 {
 const goalsPath = (projectId: string) => `/api/projects/v1/projects/${seg(projectId)}/goals`;
 
 /** All goals of a project (unpaged). Domino 5.9.1+ only. */
-export async function listGoals(projectId: string): Promise<GoalV1[]> {
-  const res = await call<{ goals: GoalV1[] }>({ operation: "list project goals", method: "GET", path: goalsPath(projectId) });
+export async function listGoals(core: RequestCore, projectId: string): Promise<GoalV1[]> {
+  const res = await core.call<{ goals: GoalV1[] }>({ operation: "list project goals", method: "GET", path: goalsPath(projectId) });
   return res.goals ?? [];
 }
 
 export async function createGoal(
+  core: RequestCore,
   projectId: string,
   body: NewGoalV1,
-  findExisting?: () => Promise<GoalV1 | undefined>,
 ): Promise<GoalV1> {
-  const res = await call<{ goal: GoalV1 }>({
+  const res = await core.call<{ goal: GoalV1 }>({
     operation: "create project goal",
     method: "POST",
     path: goalsPath(projectId),
     body,
-    retry: "create",
-    findExisting: inEnvelope("goal", findExisting),
   });
   return res.goal;
 }
 
-export async function setGoalComplete(projectId: string, goalId: string, isComplete: boolean): Promise<GoalV1> {
-  const res = await call<{ goal: GoalV1 }>({
+export async function setGoalComplete(core: RequestCore, projectId: string, goalId: string, isComplete: boolean): Promise<GoalV1> {
+  const res = await core.call<{ goal: GoalV1 }>({
     operation: "update project goal",
     method: "PATCH",
     path: `${goalsPath(projectId)}/${seg(goalId)}`,
@@ -58,8 +56,8 @@ export async function setGoalComplete(projectId: string, goalId: string, isCompl
   return res.goal;
 }
 
-export async function deleteGoal(projectId: string, goalId: string): Promise<void> {
-  await call({ operation: "delete project goal", method: "DELETE", path: `${goalsPath(projectId)}/${seg(goalId)}` });
+export async function deleteGoal(core: RequestCore, projectId: string, goalId: string): Promise<void> {
+  await core.call({ operation: "delete project goal", method: "DELETE", path: `${goalsPath(projectId)}/${seg(goalId)}` });
 }
 
 // ---------------------------------------------------------------- projects
@@ -139,27 +137,25 @@ export interface ProjectStatusV1 {
 const projectsBetaPath = "/api/projects/beta/projects";
 const projectV1Path = (projectId: string) => `/api/projects/v1/projects/${seg(projectId)}`;
 
-export async function createProject(body: NewProjectV1, findExisting?: () => Promise<ProjectV1 | undefined>): Promise<ProjectV1> {
-  const res = await call<{ project: ProjectV1 }>({
+export async function createProject(core: RequestCore, body: NewProjectV1): Promise<ProjectV1> {
+  const res = await core.call<{ project: ProjectV1 }>({
     operation: "create project",
     method: "POST",
     path: projectsBetaPath,
     body,
-    retry: "create",
-    findExisting: inEnvelope("project", findExisting),
   });
   return res.project;
 }
 
 /** One project by id. Domino 5.9.1+ only; 404 when unknown or archived. */
-export async function getProject(projectId: string): Promise<ProjectV1> {
-  const res = await call<{ project: ProjectV1 }>({ operation: "read project", method: "GET", path: projectV1Path(projectId) });
+export async function getProject(core: RequestCore, projectId: string): Promise<ProjectV1> {
+  const res = await core.call<{ project: ProjectV1 }>({ operation: "read project", method: "GET", path: projectV1Path(projectId) });
   return res.project;
 }
 
 /** One page of the projects the caller can see. */
-export async function listProjectsPage(offset: number, limit: number): Promise<Page<ProjectV1>> {
-  const res = await call<{ projects?: Array<ProjectV1 | { project: ProjectV1 }>; metadata?: PageMetadata }>({
+export async function listProjectsPage(core: RequestCore, offset: number, limit: number): Promise<Page<ProjectV1>> {
+  const res = await core.call<{ projects?: Array<ProjectV1 | { project: ProjectV1 }>; metadata?: PageMetadata }>({
     operation: "list projects",
     method: "GET",
     path: projectsBetaPath,
@@ -171,13 +167,13 @@ export async function listProjectsPage(offset: number, limit: number): Promise<P
 }
 
 /** Archives the project (Domino has no hard delete). */
-export async function archiveProject(projectId: string): Promise<void> {
-  await call({ operation: "archive project", method: "DELETE", path: `${projectsBetaPath}/${seg(projectId)}` });
+export async function archiveProject(core: RequestCore, projectId: string): Promise<void> {
+  await core.call({ operation: "archive project", method: "DELETE", path: `${projectsBetaPath}/${seg(projectId)}` });
 }
 
 /** Sets the project status. Write-only: Domino has no call that reads it back. */
-export async function setProjectStatus(projectId: string, status: ProjectStatusV1): Promise<ProjectStatusV1> {
-  const res = await call<{ status?: ProjectStatusV1 }>({
+export async function setProjectStatus(core: RequestCore, projectId: string, status: ProjectStatusV1): Promise<ProjectStatusV1> {
+  const res = await core.call<{ status?: ProjectStatusV1 }>({
     operation: "set project status",
     method: "PUT",
     path: `${projectV1Path(projectId)}/status`,
@@ -192,19 +188,18 @@ export async function setProjectStatus(projectId: string, status: ProjectStatusV
  * Adds a collaborator. Not idempotent on Domino's side (a repeat answers 400), so
  * the caller handles a repeated attempt and the call may be retried as "safe".
  */
-export async function addCollaborator(projectId: string, collaborator: ProjectCollaboratorV1): Promise<ProjectCollaboratorV1> {
-  const res = await call<{ collaborator?: ProjectCollaboratorV1 }>({
+export async function addCollaborator(core: RequestCore, projectId: string, collaborator: ProjectCollaboratorV1): Promise<ProjectCollaboratorV1> {
+  const res = await core.call<{ collaborator?: ProjectCollaboratorV1 }>({
     operation: "add project collaborator",
     method: "POST",
     path: `${projectV1Path(projectId)}/collaborators`,
     body: collaborator,
-    retry: "safe",
   });
   return res.collaborator ?? collaborator;
 }
 
-export async function removeCollaborator(projectId: string, collaboratorId: string): Promise<void> {
-  await call({
+export async function removeCollaborator(core: RequestCore, projectId: string, collaboratorId: string): Promise<void> {
+  await core.call({
     operation: "remove project collaborator",
     method: "DELETE",
     path: `${projectV1Path(projectId)}/collaborators/${seg(collaboratorId)}`,
@@ -215,8 +210,8 @@ export async function removeCollaborator(projectId: string, collaboratorId: stri
 
 const repositoriesPath = (projectId: string) => `${projectV1Path(projectId)}/repositories`;
 
-export async function listRepositoriesPage(projectId: string, offset: number, limit: number): Promise<Page<ProjectGitRepositoryV1>> {
-  const res = await call<{ repositories?: ProjectGitRepositoryV1[]; metadata?: PageMetadata }>({
+export async function listRepositoriesPage(core: RequestCore, projectId: string, offset: number, limit: number): Promise<Page<ProjectGitRepositoryV1>> {
+  const res = await core.call<{ repositories?: ProjectGitRepositoryV1[]; metadata?: PageMetadata }>({
     operation: "list project git repositories",
     method: "GET",
     path: repositoriesPath(projectId),
@@ -226,26 +221,27 @@ export async function listRepositoriesPage(projectId: string, offset: number, li
 }
 
 export async function addRepository(
+  core: RequestCore,
   projectId: string,
   body: NewProjectGitRepositoryV1,
-  findExisting?: () => Promise<ProjectGitRepositoryV1 | undefined>,
 ): Promise<ProjectGitRepositoryV1> {
-  const res = await call<{ repository: ProjectGitRepositoryV1 }>({
+  const res = await core.call<{ repository: ProjectGitRepositoryV1 }>({
     operation: "add project git repository",
     method: "POST",
     path: repositoriesPath(projectId),
     body,
-    retry: "create",
-    findExisting: inEnvelope("repository", findExisting),
   });
   return res.repository;
 }
 
 /** Detaches the repository from the project; the remote repository is untouched. */
-export async function removeRepository(projectId: string, repositoryId: string): Promise<void> {
-  await call({
+export async function removeRepository(core: RequestCore, projectId: string, repositoryId: string): Promise<void> {
+  await core.call({
     operation: "remove project git repository",
     method: "DELETE",
     path: `${repositoriesPath(projectId)}/${seg(repositoryId)}`,
   });
 }
+
+/** The calls of this area, for `DominoClient`. */
+export const projectsCalls = { listGoals, createGoal, setGoalComplete, deleteGoal, createProject, getProject, listProjectsPage, archiveProject, setProjectStatus, addCollaborator, removeCollaborator, listRepositoriesPage, addRepository, removeRepository };

@@ -2,7 +2,7 @@
  * Typed calls for users. Domino's user list has no filter (a `userName` parameter is
  * silently ignored), so finding a user means paging and matching here.
  */
-import { call } from "./http";
+import { RequestCore } from "./http";
 import { Page, PageMetadata } from "./pagination";
 
 export interface UserV1 {
@@ -20,8 +20,8 @@ export interface UserV1 {
 }
 
 /** One page of the users visible to the caller. */
-export async function listUsersPage(offset: number, limit: number): Promise<Page<UserV1>> {
-  const res = await call<{ users: UserV1[]; metadata?: PageMetadata }>({
+export async function listUsersPage(core: RequestCore, offset: number, limit: number): Promise<Page<UserV1>> {
+  const res = await core.call<{ users: UserV1[]; metadata?: PageMetadata }>({
     operation: "list users",
     method: "GET",
     path: "/api/users/v1/users",
@@ -29,3 +29,6 @@ export async function listUsersPage(offset: number, limit: number): Promise<Page
   });
   return { items: res.users ?? [], metadata: res.metadata };
 }
+
+/** The calls of this area, for `DominoClient`. */
+export const usersCalls = { listUsersPage };

@@ -6,10 +6,10 @@
  * listed.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { EnvironmentV1, listEnvironmentsPage } from "../client/environments";
+import { EnvironmentV1 } from "../client/environments";
 import { collectPages } from "../client/pagination";
-import { canonicalStatus } from "../resources/environment-revision";
-import { useProgramConfiguration } from "./settings";
+import { canonicalStatus } from "../kit/builds";
+import { lookupError, runLookup } from "./settings";
 
 export interface GetEnvironmentArgs {
   /** The environment's exact name. */
@@ -40,18 +40,21 @@ export interface GetEnvironmentResult {
 
 /** The one environment named `name` that the caller can see. Fails when there is none, or more than one. */
 export async function getEnvironment(args: GetEnvironmentArgs): Promise<GetEnvironmentResult> {
-  if (!args.name) throw new Error("getEnvironment: name must not be empty");
-  useProgramConfiguration();
-  // Names need not be unique, so every page is read to rule out a second match.
-  const matches = (await collectPages(listEnvironmentsPage)).filter((e) => e.name === args.name);
-  if (matches.length === 0) {
-    throw new Error(`getEnvironment: no environment named "${args.name}" is visible to the caller (archived environments are not listed)`);
-  }
-  if (matches.length > 1) {
-    const which = matches.map((e) => `${e.id} (owner ${e.owner?.username ?? "unknown"}, ${e.visibility})`).join(", ");
-    throw new Error(`getEnvironment: ${matches.length} environments are named "${args.name}": ${which}; use Environment.get with the id instead`);
-  }
-  return toResult(matches[0]);
+  const name = args?.name;
+  if (typeof name !== "string" || name === "") throw lookupError("getEnvironment", "name must not be empty: pass the environment's exact name");
+  return runLookup("getEnvironment", async (client) => {
+    // Names need not be unique, so every page is read to rule out a second match.
+    const all = await collectPages((offset, limit) => client.environments.listEnvironmentsPage(offset, limit));
+    const matches = all.filter((e) => e.name === name);
+    if (matches.length === 0) {
+      throw new Error(`no environment named "${name}" is visible to the caller (archived environments are not listed)`);
+    }
+    if (matches.length > 1) {
+      const which = matches.map((e) => `${e.id} (owner ${e.owner?.username ?? "unknown"}, ${e.visibility})`).join(", ");
+      throw new Error(`${matches.length} environments are named "${name}": ${which}; use Environment.get with the id instead`);
+    }
+    return toResult(matches[0]);
+  });
 }
 
 function toResult(e: EnvironmentV1): GetEnvironmentResult {

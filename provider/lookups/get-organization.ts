@@ -5,10 +5,10 @@
  * administrator who is not a member finds it through the list of all organizations.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DominoApiError } from "../client/errors";
-import { listAllOrganizationsPage, listOrganizationsPage, OrganizationV1 } from "../client/organizations";
-import { collectPages } from "../client/pagination";
-import { useProgramConfiguration } from "./settings";
+import { isStatus } from "../client/errors";
+import { OrganizationV1 } from "../client/organizations";
+import { canonicalRole, organizationsNamed } from "../kit/organizations";
+import { lookupError, runLookup } from "./settings";
 
 export interface GetOrganizationArgs {
   /** The organization's exact name. */
@@ -33,37 +33,44 @@ export interface GetOrganizationResult {
   members: GetOrganizationMember[];
 }
 
-async function named(list: typeof listOrganizationsPage, name: string): Promise<OrganizationV1[]> {
-  const orgs = await collectPages((offset, limit) => list(offset, limit, name));
-  // The filter is documented as exact; matching here too guards against a looser server.
-  return orgs.filter((o) => o.name === name);
-}
-
 /** The one organization named `name`. Fails when there is none the caller can see, or more than one. */
 export async function getOrganization(args: GetOrganizationArgs): Promise<GetOrganizationResult> {
-  if (!args.name) throw new Error("getOrganization: name must not be empty");
-  useProgramConfiguration();
-  let matches = await named(listOrganizationsPage, args.name);
-  if (matches.length === 0) {
-    try {
-      matches = await named(listAllOrganizationsPage, args.name);
-    } catch (err) {
-      // Only administrators may list every organization.
-      if (!(err instanceof DominoApiError && (err.status === 401 || err.status === 403))) throw err;
+  const name = args?.name;
+  if (typeof name !== "string" || name === "") throw lookupError("getOrganization", "name must not be empty: pass the organization's exact name");
+  return runLookup("getOrganization", async (client) => {
+    let matches = await organizationsNamed(client, name);
+    let searched = "the caller's organizations";
+    if (matches.length === 0) {
+      try {
+        matches = await organizationsNamed(client, name, "all");
+        searched = "every organization";
+      } catch (err) {
+        // Only administrators may list every organization.
+        if (!isStatus(err, 403)) throw err;
+        searched = "the caller's organizations (only administrators can search every organization)";
+      }
     }
-  }
-  if (matches.length === 0) {
-    throw new Error(`getOrganization: no organization named "${args.name}" is visible to the caller`);
-  }
-  if (matches.length > 1) {
-    throw new Error(`getOrganization: ${matches.length} organizations are named "${args.name}": ${matches.map((o) => o.id).join(", ")}; use Organization.get with the id instead`);
-  }
-  const org = matches[0];
+    if (matches.length === 0) {
+      throw new Error(
+        `no organization named "${name}" is visible to the caller (searched ${searched}); ` +
+          "check the name (exact and case-sensitive), or use the API key of a member of the organization or of an administrator",
+      );
+    }
+    if (matches.length > 1) {
+      throw new Error(
+        `${matches.length} organizations are named "${name}": ${matches.map((o) => o.id).join(", ")}; use Organization.get with the id instead`,
+      );
+    }
+    return toResult(matches[0]);
+  });
+}
+
+function toResult(org: OrganizationV1): GetOrganizationResult {
   return {
     id: org.id,
     name: org.name,
     defaultEnvironmentId: org.defaultEnvironmentId ?? "",
-    members: (org.members ?? []).map((m) => ({ userId: m.userId, organizationRole: m.organizationRole })),
+    members: (org.members ?? []).map((m) => ({ userId: m.userId, organizationRole: canonicalRole(m.organizationRole) })),
   };
 }
 

@@ -3,12 +3,12 @@
  * see. Domino's project list has no filter, so the list is paged and matched here.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { plainOutputs } from "../client/outputs";
 import { collectPages, findInPages } from "../client/pagination";
-import { listProjectsPage, ProjectV1 } from "../client/projects";
-import { CollaboratorRole } from "../resources/collaborator";
-import { isArchived, projectOutputs, ProjectMainRepository, ProjectVisibility } from "../resources/project";
-import { useProgramConfiguration } from "./settings";
+import { COLLABORATOR_ROLES, ProjectV1 } from "../client/projects";
+import { sameId } from "../kit/ids";
+import { plainOutputs } from "../kit/outputs";
+import { canonical, CollaboratorRole, isArchived, ProjectMainRepository, projectFields, ProjectVisibility } from "../kit/projects";
+import { lookupError, runLookup } from "./settings";
 
 export interface GetProjectArgs {
   /** The project's name (exact). */
@@ -51,52 +51,46 @@ function describeOwner(args: GetProjectArgs): string {
 }
 
 function toResult(project: ProjectV1): GetProjectResult {
-  const { projectId, name, description, visibility, ownerId, ownerUsername, mainRepository } = projectOutputs(project);
+  const fields = projectFields(project);
+  // Plain JSON: a field Domino did not report is left out rather than undefined.
   return plainOutputs({
-    id: projectId,
-    projectId,
-    name,
-    description,
-    visibility,
-    ownerId,
-    ownerUsername,
-    collaborators: (project.collaborators ?? []).map((c) => ({ userId: c.id, role: c.role as CollaboratorRole })),
-    mainRepository,
+    id: fields.projectId,
+    ...fields,
+    collaborators: (project.collaborators ?? []).map((c) => ({ userId: c.id, role: canonical(COLLABORATOR_ROLES, c.role) })),
   });
 }
 
 /** Finds one project by name, and by owner when names repeat across owners. */
 export async function getProject(args: GetProjectArgs): Promise<GetProjectResult> {
   if (!args || typeof args.name !== "string" || args.name.trim() === "") {
-    throw new Error("getProject: name is required and must be a non-empty string");
+    throw lookupError("getProject", "name is required and must be a non-empty string");
   }
-  useProgramConfiguration();
-  const ownerGiven = args.ownerId !== undefined || args.ownerUserName !== undefined;
-  const matches = (p: ProjectV1) =>
-    p.name === args.name &&
-    !isArchived(p) &&
-    (args.ownerId === undefined || p.ownerId === args.ownerId) &&
-    (args.ownerUserName === undefined || (p.ownerUsername ?? "").toLowerCase() === args.ownerUserName.toLowerCase());
+  return runLookup("getProject", async (client) => {
+    const ownerGiven = args.ownerId !== undefined || args.ownerUserName !== undefined;
+    const matches = (p: ProjectV1) =>
+      p.name === args.name &&
+      !isArchived(p) &&
+      (args.ownerId === undefined || sameId(p.ownerId, args.ownerId)) &&
+      (args.ownerUserName === undefined || (p.ownerUsername ?? "").toLowerCase() === args.ownerUserName.toLowerCase());
 
-  let found: ProjectV1[];
-  if (ownerGiven) {
-    // Names are unique per owner: the first match is the only one.
-    const project = await findInPages(listProjectsPage, matches);
-    found = project ? [project] : [];
-  } else {
-    found = (await collectPages(listProjectsPage)).filter(matches);
-  }
+    let found: ProjectV1[];
+    if (ownerGiven) {
+      // Names are unique per owner: the first match is the only one.
+      const project = await findInPages(client.projects.listProjectsPage, matches);
+      found = project ? [project] : [];
+    } else {
+      found = (await collectPages(client.projects.listProjectsPage)).filter(matches);
+    }
 
-  if (found.length === 0) {
-    throw new Error(`getProject: no project named "${args.name}"${describeOwner(args)} is visible to the caller`);
-  }
-  if (found.length > 1) {
-    const owners = found.map((p) => `${p.ownerUsername} (${p.ownerId})`).join(", ");
-    throw new Error(
-      `getProject: ${found.length} projects named "${args.name}" are visible, owned by ${owners}; pass ownerUserName or ownerId to pick one`,
-    );
-  }
-  return toResult(found[0]);
+    if (found.length === 0) {
+      throw new Error(`no project named "${args.name}"${describeOwner(args)} is visible to the caller`);
+    }
+    if (found.length > 1) {
+      const owners = found.map((p) => `${p.ownerUsername} (${p.ownerId})`).join(", ");
+      throw new Error(`${found.length} projects named "${args.name}" are visible, owned by ${owners}; pass ownerUserName or ownerId to pick one`);
+    }
+    return toResult(found[0]);
+  });
 }
 
 /** `getProject` for inputs that are Outputs. */

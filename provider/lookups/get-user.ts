@@ -6,8 +6,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { paginate } from "../client/pagination";
-import { listUsersPage, UserV1 } from "../client/users";
-import { useProgramConfiguration } from "./settings";
+import { UserV1 } from "../client/users";
+import { lookupError, runLookup } from "./settings";
 
 export interface GetUserArgs {
   /** A user name or an email address, compared case-insensitively. */
@@ -38,38 +38,44 @@ function describe(u: UserV1): string {
  * when nobody matches, or when only email addresses match and more than one user has it.
  */
 export async function getUser(args: GetUserArgs): Promise<GetUserResult> {
-  const wanted = args.userName?.trim().toLowerCase();
-  if (!wanted) throw new Error("getUser: userName must not be empty");
-  useProgramConfiguration();
-  const byEmail: UserV1[] = [];
-  let seen = 0;
-  let found: UserV1 | undefined;
-  for await (const user of paginate(listUsersPage)) {
-    seen++;
-    // User names are unique: the first match is the answer.
-    if (user.userName.toLowerCase() === wanted) {
-      found = user;
-      break;
+  const wanted = typeof args?.userName === "string" ? args.userName.trim().toLowerCase() : "";
+  if (!wanted) throw lookupError("getUser", "userName must not be empty: pass a user name or an email address");
+  return runLookup("getUser", async (client) => {
+    const byEmail: UserV1[] = [];
+    let seen = 0;
+    let found: UserV1 | undefined;
+    for await (const user of paginate(client.users.listUsersPage)) {
+      seen++;
+      // User names are unique: the first match is the answer.
+      if (user.userName.toLowerCase() === wanted) {
+        found = user;
+        break;
+      }
+      if (user.email?.toLowerCase() === wanted) byEmail.push(user);
     }
-    if (user.email?.toLowerCase() === wanted) byEmail.push(user);
-  }
-  if (!found) {
-    if (byEmail.length > 1) {
-      throw new Error(`getUser: ${byEmail.length} users have the email address "${args.userName}": ${byEmail.map(describe).join(", ")}; look them up by user name`);
+    if (!found) {
+      if (byEmail.length > 1) {
+        throw new Error(
+          `${byEmail.length} users have the email address "${args.userName}": ${byEmail.map(describe).join(", ")}; look them up by user name`,
+        );
+      }
+      found = byEmail[0];
     }
-    found = byEmail[0];
-  }
-  if (!found) {
-    throw new Error(`getUser: no user has the user name or email address "${args.userName}" (${seen} users visible to the caller were checked)`);
-  }
-  return {
-    id: found.id,
-    userName: found.userName,
-    firstName: found.firstName ?? "",
-    lastName: found.lastName ?? "",
-    fullName: found.fullName ?? "",
-    email: found.email ?? "",
-  };
+    if (!found) {
+      throw new Error(
+        `no user has the user name or email address "${args.userName}" (${seen} users visible to the caller were checked); ` +
+          "check the spelling, or use an API key whose user can see that user (Domino may show only the users of the caller's organizations)",
+      );
+    }
+    return {
+      id: found.id,
+      userName: found.userName,
+      firstName: found.firstName ?? "",
+      lastName: found.lastName ?? "",
+      fullName: found.fullName ?? "",
+      email: found.email ?? "",
+    };
+  });
 }
 
 /** `getUser` for inputs that are Outputs. */

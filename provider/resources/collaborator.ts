@@ -7,167 +7,185 @@
  * Domino refuses to add someone who is already a collaborator.)
  */
 import * as pulumi from "@pulumi/pulumi";
+import { DominoClient } from "../client/client";
 import { isNotFound, isStatus } from "../client/errors";
-import { plainOutputs } from "../client/outputs";
-import { addCollaborator, COLLABORATOR_ROLES, ProjectV1, removeCollaborator } from "../client/projects";
-import { checkInputs, diffInputs, inputsFromOutputs, joinId, outputSlots, Schema, splitId } from "./common";
-import { findProject } from "./project";
-import { providerShim } from "./shim";
+import { COLLABORATOR_ROLES, ProjectCollaboratorV1, ProjectV1 } from "../client/projects";
+import { joinId, sameId, splitId } from "../kit/ids";
+import { defineProvider } from "../kit/lifecycle";
+import { canonical, CollaboratorRole, findProject } from "../kit/projects";
+import { Candidates, createOnce, locateWith } from "../kit/recovery";
+import { Args, DominoResource, FieldList, OutputProperties, outputNames } from "../kit/resource";
+import { SchemaFor } from "../kit/schema";
 
-export type CollaboratorRole = (typeof COLLABORATOR_ROLES)[number];
-
-export interface CollaboratorArgs {
-  /** The project. Changing it replaces the collaborator. */
-  projectId: pulumi.Input<string>;
-  /** The user's id, or an organization's id. Changing it replaces the collaborator. The project owner cannot be added. */
-  userId: pulumi.Input<string>;
-  /** contributor, launcherUser, resultsConsumer or projectImporter (case-insensitive). Changed by remove + add. */
-  role: pulumi.Input<CollaboratorRole>;
-}
+export type { CollaboratorRole } from "../kit/projects";
 
 export interface CollaboratorInputs {
+  /** The project. Changing it replaces the collaborator. */
   projectId: string;
+  /** The user's id, or an organization's id. Changing it replaces the collaborator. The project owner cannot be added. */
   userId: string;
+  /** contributor, launcherUser, resultsConsumer or projectImporter (case-insensitive). Changed by remove + add. */
   role: CollaboratorRole;
 }
 
-export type CollaboratorOutputs = CollaboratorInputs;
+/** Nothing: a collaborator is its project, user and role. */
+export type CollaboratorComputed = Record<never, never>;
 
-export const collaboratorSchema: Schema = {
+export type CollaboratorOutputs = CollaboratorInputs & CollaboratorComputed;
+export type CollaboratorArgs = Args<CollaboratorInputs>;
+export type CollaboratorState = Partial<Args<CollaboratorOutputs>>;
+
+export const collaboratorSchema: SchemaFor<CollaboratorInputs> = {
   projectId: { kind: "string", required: true, dominoId: true, onChange: "replace" },
   userId: { kind: "string", required: true, dominoId: true, onChange: "replace" },
   role: { kind: "string", required: true, oneOf: COLLABORATOR_ROLES, onChange: "update" },
 };
 
+const COMPUTED: FieldList<CollaboratorComputed> = {};
 const ID_PARTS = ["projectId", "userId"] as const;
 
-function canonicalRole(role: string): CollaboratorRole | string {
-  return COLLABORATOR_ROLES.find((r) => r.toLowerCase() === role.toLowerCase()) ?? role;
-}
-
 function toOutputs(projectId: string, userId: string, role: string): CollaboratorOutputs {
-  return plainOutputs({ projectId, userId, role: canonicalRole(role) as CollaboratorRole });
+  return { projectId, userId, role: canonical(COLLABORATOR_ROLES, role) };
 }
 
-// Domino ids are hexadecimal: compare them whatever their case.
-const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-
-function membership(project: ProjectV1, userId: string): string | undefined {
-  return (project.collaborators ?? []).find((c) => sameId(c.id, userId))?.role;
+function membership(project: ProjectV1, userId: string): ProjectCollaboratorV1 | undefined {
+  return (project.collaborators ?? []).find((c) => sameId(c.id, userId));
 }
 
 /**
- * Adds the collaborator. Domino answers 400 to a repeated add (a retry after a lost
- * answer, or someone added the user meanwhile): the project is then read, and a
- * membership with the same role counts as done.
+ * The project's collaborators are the candidates, and the user is the key: a user already
+ * on the project is refused before anything is sent (take it over instead). What an add
+ * made is the user with the role. A project that is gone has no collaborators; the add
+ * then says why it fails.
  */
-async function ensureCollaborator(projectId: string, userId: string, role: CollaboratorRole): Promise<void> {
-  try {
-    await addCollaborator(projectId, { id: userId, role });
-    return;
-  } catch (err) {
-    if (!isStatus(err, 400)) throw err;
-    const project = await findProject(projectId);
-    if (!project) throw err;
-    const existing = membership(project, userId);
-    if (existing !== undefined && existing.toLowerCase() === role.toLowerCase()) return;
-    if (existing !== undefined) {
-      throw new Error(
-        `user ${userId} is already a collaborator of project ${project.name} (${projectId}) with role ${canonicalRole(existing)}, ` +
-          `not ${role}; import it with id ${joinId(projectId, userId)} or remove it first (Domino: ${err.dominoMessage})`,
-      );
-    }
-    if (sameId(project.ownerId, userId)) {
-      throw new Error(
-        `user ${userId} owns project ${project.name} (${projectId}); the owner cannot be added as a collaborator (Domino: ${err.dominoMessage})`,
-      );
-    }
-    throw err;
-  }
+function candidates(client: DominoClient, projectId: string, userId: string, role: CollaboratorRole): Candidates<ProjectCollaboratorV1> {
+  return {
+    what: `collaborator ${userId} of project ${projectId}`,
+    // A membership removed and added again (a role change) is a new object with the same
+    // key: the role is part of what a claim names, so that the new membership is not
+    // taken for the one an earlier create in this process made.
+    kind: `collaborator ${role}`,
+    settings: client.settings,
+    list: async () => (await findProject(client, projectId))?.collaborators ?? [],
+    // Memberships have no id of their own: the project and user are the object.
+    idOf: (c) => joinId(projectId, c.id),
+    sameKey: (c) => sameId(c.id, userId),
+    takenHint: "take it over with `Collaborator.get`, or remove it from the project first",
+    matches: (c) => sameId(c.id, userId) && c.role.toLowerCase() === role.toLowerCase(),
+  };
 }
 
-async function removeIfPresent(projectId: string, userId: string): Promise<void> {
+/** Adds the collaborator, exactly once. */
+async function addOnce(client: DominoClient, projectId: string, userId: string, role: CollaboratorRole): Promise<void> {
+  await createOnce<ProjectCollaboratorV1>({
+    ...candidates(client, projectId, userId, role),
+    send: async () => {
+      try {
+        return await client.projects.addCollaborator(projectId, { id: userId, role });
+      } catch (err) {
+        if (!isStatus(err, 400)) throw err;
+        // Domino's 400 for the owner does not say that is the reason: say it.
+        const project = await findProject(client, projectId).catch(() => undefined);
+        if (project && sameId(project.ownerId, userId)) {
+          throw new Error(
+            `user ${userId} owns project ${project.name} (${projectId}); the owner cannot be added as a collaborator (Domino: ${err.dominoMessage})`,
+          );
+        }
+        throw err;
+      }
+    },
+  });
+}
+
+async function removeIfPresent(client: DominoClient, projectId: string, userId: string): Promise<void> {
   try {
-    await removeCollaborator(projectId, userId);
+    await client.projects.removeCollaborator(projectId, userId);
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
 }
 
-export const provider = {
-  async check(_olds: unknown, news: Record<string, unknown>) {
-    return checkInputs<CollaboratorInputs>("Collaborator", collaboratorSchema, news);
-  },
+export const provider = defineProvider<CollaboratorInputs, CollaboratorOutputs>({
+  kind: "Collaborator",
+  schema: collaboratorSchema,
+  describe: (c) => `${c.userId} of project ${c.projectId}`,
 
-  async diff(_id: string, olds: CollaboratorOutputs, news: CollaboratorInputs) {
-    return diffInputs(collaboratorSchema, { ...olds }, { ...news });
-  },
-
-  async create(inputs: CollaboratorInputs & { __provider?: string }) {
-    await ensureCollaborator(inputs.projectId, inputs.userId, inputs.role);
+  async create({ client }, inputs) {
+    await addOnce(client, inputs.projectId, inputs.userId, inputs.role);
     return { id: joinId(inputs.projectId, inputs.userId), outs: toOutputs(inputs.projectId, inputs.userId, inputs.role) };
   },
 
-  async read(id: string, _props?: Partial<CollaboratorOutputs>) {
+  async read({ client }, id) {
     const { projectId, userId } = splitId("Collaborator", id, ID_PARTS);
-    const project = await findProject(projectId);
-    const role = project && membership(project, userId);
-    if (role === undefined) return { id: "" };
-    const outs = toOutputs(projectId, userId, role);
-    return { id, props: outs, inputs: inputsFromOutputs<CollaboratorInputs>(collaboratorSchema, { ...outs }) };
+    const project = await findProject(client, projectId);
+    const member = project && membership(project, userId);
+    return member && toOutputs(projectId, userId, member.role);
   },
 
   /** Role change: remove, then add with the new role; on failure, add the old role back. */
-  async update(_id: string, olds: CollaboratorOutputs, news: CollaboratorInputs) {
+  async update({ client }, _id, olds, news) {
     const { projectId, userId } = olds;
-    await removeIfPresent(projectId, userId);
+    await removeIfPresent(client, projectId, userId);
     try {
-      await ensureCollaborator(projectId, userId, news.role);
+      await addOnce(client, projectId, userId, news.role);
     } catch (addError) {
       const what = `changing the role of user ${userId} on project ${projectId} from ${olds.role} to ${news.role} failed: ${(addError as Error).message}`;
       try {
-        await ensureCollaborator(projectId, userId, olds.role);
+        await addOnce(client, projectId, userId, olds.role);
       } catch (restoreError) {
+        const reason = (restoreError as Error).message;
+        // Say where the user is left: a failed add may still have made its membership.
+        const project = await findProject(client, projectId).catch(() => undefined);
+        const left = project && membership(project, userId);
+        if (left) {
+          throw new Error(
+            `${what}. Restoring the previous role ${olds.role} also failed (${reason}); the user is a collaborator ` +
+              `with role ${canonical(COLLABORATOR_ROLES, left.role)}. Run \`pulumi refresh\`, then \`pulumi up\` again.`,
+          );
+        }
         throw new Error(
           `${what}. Restoring the previous role ${olds.role} also failed, so the user is no longer a collaborator ` +
-            `of the project: ${(restoreError as Error).message}. Run \`pulumi up\` again to add them.`,
+            `of the project: ${reason}. Run \`pulumi up\` again to add them.`,
         );
       }
       throw new Error(`${what}. The previous role ${olds.role} was restored.`);
     }
-    return { outs: toOutputs(projectId, userId, news.role) };
+    return toOutputs(projectId, userId, news.role);
   },
 
-  async delete(id: string, props: Partial<CollaboratorOutputs>) {
-    const { projectId, userId } = props.projectId && props.userId ? (props as CollaboratorOutputs) : splitId("Collaborator", id, ID_PARTS);
-    await removeIfPresent(projectId, userId);
+  async delete({ client }, id, props) {
+    const { projectId, userId } = props.projectId && props.userId ? props : splitId("Collaborator", id, ID_PARTS);
+    await client.projects.removeCollaborator(projectId, userId);
   },
-};
 
-const OUTPUTS = ["projectId", "userId", "role"] as const;
+  async locate({ client }, inputs) {
+    const spec = candidates(client, inputs.projectId, inputs.userId, inputs.role);
+    return locateWith(spec, spec.idOf);
+  },
+});
+
+export interface Collaborator extends OutputProperties<CollaboratorOutputs> {}
 
 /**
- * A collaborator of a Domino project. Import id: `<projectId>/<userId>`.
+ * A collaborator of a Domino project. Id for `get`: `<projectId>/<userId>`.
  *
  * `userId` is the id Domino's collaborator calls name `id` (a user id or an
- * organization's id). The project owner is not a collaborator and cannot be added.
+ * organization's id). The project owner is not a collaborator and cannot be added. A user
+ * who is already a collaborator is not taken over silently: the create fails and names
+ * the id to `get` it by.
  *
  * A role change is applied as remove + add, since Domino has no role update: for a
  * moment the user has no role on the project. If the add fails, the previous role is
  * restored and the error says so; if even that fails, the error says the user was
  * removed, and the next `pulumi up` adds them again.
  */
-export class Collaborator extends pulumi.dynamic.Resource {
-  declare readonly projectId: pulumi.Output<string>;
-  declare readonly userId: pulumi.Output<string>;
-  declare readonly role: pulumi.Output<CollaboratorRole>;
-
+export class Collaborator extends DominoResource {
   constructor(name: string, args: CollaboratorArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerShim("collaborator"), name, { ...outputSlots(OUTPUTS), ...args }, opts, "domino", "Collaborator");
+    super({ module: "collaborator", type: "Collaborator", outputs: outputNames(collaboratorSchema, COMPUTED) }, name, args, opts);
   }
 
-  /** Looks up an existing collaborator by its id, `<projectId>/<userId>`. */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Collaborator {
-    return new Collaborator(name, {} as CollaboratorArgs, { ...opts, id });
+  /** An existing collaborator, by its id `<projectId>/<userId>`. */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: CollaboratorState, opts?: pulumi.CustomResourceOptions): Collaborator {
+    return new Collaborator(name, (state ?? {}) as CollaboratorArgs, { ...opts, id });
   }
 }

@@ -4,46 +4,30 @@
  * removes it from the stack.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { capabilities, currentUser } from "../client/capabilities";
-import { createSnapshot, getSnapshot, listSnapshotsPage, SnapshotV1 } from "../client/datasets";
-import { isNotFound } from "../client/errors";
-import { warnUser } from "../client/notices";
-import { plainOutputs } from "../client/outputs";
-import { findInPages } from "../client/pagination";
-import {
-  checkInputs,
-  diffInputs,
-  inputsFromOutputs,
-  joinId,
-  outputSlots,
-  partialCreate,
-  ResourceInitError,
-  Schema,
-  splitId,
-  waitFor,
-  withoutProvider,
-} from "./common";
-import { providerShim } from "./shim";
+import { DominoClient } from "../client/client";
+import { SnapshotV1 } from "../client/datasets";
+import { canonicalStatus, findSnapshot, isGoingAway, listSnapshots, SnapshotWaitTimeout, waitForSnapshot } from "../kit/datasets";
+import { joinId, sameId, splitId } from "../kit/ids";
+import { partialCreate, ResourceInitError } from "../kit/init-error";
+import { defineProvider } from "../kit/lifecycle";
+import { warnUser } from "../kit/notices";
+import { Candidates, createOnce, locateWith } from "../kit/recovery";
+import { Args, DominoResource, FieldList, OutputProperties, outputNames } from "../kit/resource";
+import { diffInputs, SchemaFor } from "../kit/schema";
 
-export interface DatasetSnapshotArgs {
+export interface DatasetSnapshotInputs {
   /** The dataset to snapshot. Changing it makes a new snapshot. */
-  datasetId: pulumi.Input<string>;
+  datasetId: string;
   /** Paths, relative to the dataset root, to capture. Changing them makes a new snapshot. */
-  relativeFilePaths: pulumi.Input<pulumi.Input<string>[]>;
+  relativeFilePaths: string[];
   /**
    * How long to wait for the snapshot to become active, in minutes (fractions allowed).
    * Default 30. Changing it does not touch the snapshot.
    */
-  snapshotTimeoutMinutes?: pulumi.Input<number>;
+  snapshotTimeoutMinutes?: number;
 }
 
-export interface DatasetSnapshotInputs {
-  datasetId: string;
-  relativeFilePaths: string[];
-  snapshotTimeoutMinutes: number;
-}
-
-export interface DatasetSnapshotOutputs extends DatasetSnapshotInputs {
+export interface DatasetSnapshotComputed {
   snapshotId: string;
   /** active once usable; failed when Domino could not make it. */
   status: string;
@@ -51,89 +35,55 @@ export interface DatasetSnapshotOutputs extends DatasetSnapshotInputs {
   creatorId: string;
 }
 
-export const datasetSnapshotSchema: Schema = {
+/** Inputs after `check`: defaults filled in. */
+type CheckedDatasetSnapshot = Required<DatasetSnapshotInputs>;
+export type DatasetSnapshotOutputs = CheckedDatasetSnapshot & DatasetSnapshotComputed;
+export type DatasetSnapshotArgs = Args<DatasetSnapshotInputs>;
+export type DatasetSnapshotState = Partial<Args<DatasetSnapshotOutputs>>;
+
+export const datasetSnapshotSchema: SchemaFor<DatasetSnapshotInputs> = {
   datasetId: { kind: "string", required: true, dominoId: true, onChange: "replace" },
   relativeFilePaths: {
     kind: "stringArray",
     required: true,
     onChange: "replace",
-    validate: (value) => ((value as string[]).some((p) => p.startsWith("/")) ? "must hold paths relative to the dataset root (no leading /)" : undefined),
+    validate: (value) =>
+      Array.isArray(value) && value.some((p) => typeof p === "string" && p.startsWith("/")) ? "must hold paths relative to the dataset root (no leading /)" : undefined,
   },
   snapshotTimeoutMinutes: { kind: "number", default: 30, min: 0, onChange: "ignore" },
 };
 
+const COMPUTED: FieldList<DatasetSnapshotComputed> = { snapshotId: true, status: true, createdAt: true, creatorId: true };
 const ID_PARTS = ["datasetId", "snapshotId"] as const;
 
-/** Statuses of a snapshot on its way out (Domino's quota marks the oldest untagged ones). */
-const GONE = new Set(["markfordeletion", "deletioninprogress", "deleted"]);
-
-const STATUSES = ["active", "markForDeletion", "deletionInProgress", "deleted", "pending", "failed", "copying"];
-
-/** The status in the spec's spelling (compared case-insensitively). */
-function canonicalStatus(status: string | undefined): string {
-  if (!status) return "pending";
-  return STATUSES.find((s) => s.toLowerCase() === status.toLowerCase()) ?? status;
-}
-
+/**
+ * The outputs from what Domino says, over what was recorded. The snapshot does not tell
+ * its paths: those come from the inputs, or are absent for a `get` with nothing recorded.
+ */
 function toOutputs(snapshot: SnapshotV1, recorded: Partial<DatasetSnapshotOutputs> & { datasetId: string }): DatasetSnapshotOutputs {
-  return plainOutputs({
+  const outs: Partial<DatasetSnapshotOutputs> = {
     ...recorded,
     datasetId: snapshot.datasetId ?? recorded.datasetId,
     snapshotId: snapshot.id,
     status: canonicalStatus(snapshot.status),
     createdAt: snapshot.createdAt,
     creatorId: snapshot.creatorId,
-  } as DatasetSnapshotOutputs);
+  };
+  // Complete but for the paths of a snapshot taken over with nothing recorded, which no read can fill in.
+  return outs as DatasetSnapshotOutputs;
 }
 
-/** The snapshot, or undefined when it (or its dataset) is gone. */
-async function findSnapshot(datasetId: string, snapshotId: string): Promise<SnapshotV1 | undefined> {
-  try {
-    if ((await capabilities()).snapshotGet) return await getSnapshot(snapshotId);
-    // Domino 5.3 has no read by snapshot id: page the dataset's snapshots.
-    return await findInPages((offset, limit) => listSnapshotsPage(datasetId, offset, limit), (s) => s.id === snapshotId);
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
-}
-
-const FIRST_POLL_MS = 250;
-
-function settled(status: string): boolean {
-  return status === "active" || status === "failed";
-}
-
-async function settle(inputs: { __provider?: unknown }, id: string, outs: DatasetSnapshotOutputs): Promise<DatasetSnapshotOutputs> {
+/** Waits until the snapshot is active; a failed or late one is recorded with an error. */
+async function settle(client: DominoClient, id: string, outs: DatasetSnapshotOutputs): Promise<DatasetSnapshotOutputs> {
   let current = outs;
-  if (!settled(current.status)) {
-    let timedOut = false;
-    const timeoutMs = Math.round(outs.snapshotTimeoutMinutes * 60_000);
-    const deadline = Date.now() + timeoutMs;
-    // A snapshot is never ready the instant it is created: a poll right away would be wasted.
-    await new Promise((r) => setTimeout(r, Math.min(FIRST_POLL_MS, timeoutMs)));
+  if (current.status !== "active" && current.status !== "failed") {
     try {
-      current = await waitFor(
-        async () => {
-          const snapshot = await findSnapshot(outs.datasetId, outs.snapshotId);
-          if (!snapshot) throw new Error(`snapshot ${outs.snapshotId} of dataset ${outs.datasetId} disappeared while it was being made`);
-          current = toOutputs(snapshot, current);
-          return settled(current.status) ? current : undefined;
-        },
-        {
-          timeoutMs: Math.max(0, deadline - Date.now()),
-          intervalMs: 500,
-          maxIntervalMs: 10_000,
-          describe: () => {
-            timedOut = true;
-            return "timed out";
-          },
-        },
-      );
+      current = toOutputs(await waitForSnapshot(client, outs.datasetId, outs.snapshotId, Math.round(outs.snapshotTimeoutMinutes * 60_000)), current);
     } catch (err) {
-      if (!timedOut) throw err;
+      if (!(err instanceof SnapshotWaitTimeout)) throw err;
+      if (err.last) current = toOutputs(err.last, current);
       throw partialCreate(
-        inputs,
+        {},
         id,
         current,
         `snapshot ${outs.snapshotId} of dataset ${outs.datasetId} was still ${current.status} after ${outs.snapshotTimeoutMinutes} minutes; ` +
@@ -142,40 +92,69 @@ async function settle(inputs: { __provider?: unknown }, id: string, outs: Datase
     }
   }
   if (current.status === "failed") {
-    throw partialCreate(
-      inputs,
-      id,
-      current,
-      `snapshot ${outs.snapshotId} of dataset ${outs.datasetId} failed in Domino; the next \`pulumi up\` makes a new snapshot`,
-    );
+    throw partialCreate({}, id, current, `snapshot ${outs.snapshotId} of dataset ${outs.datasetId} failed in Domino; the next \`pulumi up\` makes a new snapshot`);
   }
   return current;
 }
 
-export const provider = {
-  async check(_olds: unknown, news: Record<string, unknown>) {
-    return checkInputs<DatasetSnapshotInputs>("DatasetSnapshot", datasetSnapshotSchema, news);
-  },
+/**
+ * Snapshot creates of one dataset in this process, one at a time. A snapshot has nothing
+ * to recognise it by but being new (Domino does not say which paths a snapshot holds), so
+ * while one create of a dataset is between its first list and its answer, no other create
+ * of that dataset is sent from here: after a lost answer, a new snapshot that no resource
+ * here has claimed was made by this create, not by a sibling still waiting for its own.
+ */
+const creating = new Map<string, Promise<unknown>>();
 
-  async diff(_id: string, olds: DatasetSnapshotOutputs, news: DatasetSnapshotInputs) {
+async function oneAtATime<T>(datasetId: string, fn: () => Promise<T>): Promise<T> {
+  const key = datasetId.toLowerCase();
+  const previous = creating.get(key) ?? Promise.resolve();
+  const mine = previous.catch(() => undefined).then(fn);
+  const settled = mine.catch(() => undefined);
+  creating.set(key, settled);
+  try {
+    return await mine;
+  } finally {
+    if (creating.get(key) === settled) creating.delete(key);
+  }
+}
+
+/**
+ * Snapshots have no natural key (snapshots of the same paths may repeat), and Domino does
+ * not answer with a snapshot's paths: what a create made is recognised as a snapshot of
+ * the dataset made by this caller (where Domino says who the caller is: 5.9.1 and later)
+ * and not on its way out; in create recovery, also one that was not there before and that
+ * no other resource here has taken.
+ */
+async function candidates(client: DominoClient, inputs: CheckedDatasetSnapshot): Promise<Candidates<SnapshotV1>> {
+  const self = await client.currentUser();
+  return {
+    what: `a snapshot of dataset ${inputs.datasetId}`,
+    kind: "dataset snapshot",
+    settings: client.settings,
+    list: () => listSnapshots(client, inputs.datasetId),
+    idOf: (s) => s.id,
+    matches: (s) => (!self || !s.creatorId || sameId(s.creatorId, self.id)) && !isGoingAway(canonicalStatus(s.status)),
+  };
+}
+
+export const provider = defineProvider<CheckedDatasetSnapshot, DatasetSnapshotOutputs>({
+  kind: "DatasetSnapshot",
+  schema: datasetSnapshotSchema,
+  describe: (s) => `of dataset ${s.datasetId}`,
+
+  diff(olds, news) {
     const result = diffInputs(datasetSnapshotSchema, { ...olds }, { ...news });
     // A failed snapshot is of no use: the next update makes a new one.
     if (olds.status === "failed" && !result.replaces) return { changes: true, replaces: ["status"] };
     return result;
   },
 
-  async create(inputs: DatasetSnapshotInputs & { __provider?: string }) {
-    const started = Date.now();
-    // Snapshots have no natural key: a lost answer is recognised as a snapshot of this
-    // dataset made by the caller after this attempt began.
-    const findExisting = async () => {
-      const self = await currentUser();
-      return findInPages(
-        (offset, limit) => listSnapshotsPage(inputs.datasetId, offset, limit),
-        (s) => Date.parse(s.createdAt) >= started - 60_000 && (!self || !s.creatorId || s.creatorId === self.id),
-      );
-    };
-    const snapshot = await createSnapshot(inputs.datasetId, inputs.relativeFilePaths, findExisting);
+  async create({ client }, inputs) {
+    const spec = await candidates(client, inputs);
+    const snapshot = await oneAtATime(inputs.datasetId, () =>
+      createOnce<SnapshotV1>({ ...spec, send: () => client.datasets.createSnapshot(inputs.datasetId, inputs.relativeFilePaths) }),
+    );
     const id = joinId(inputs.datasetId, snapshot.id);
     const outs = toOutputs(snapshot, {
       datasetId: inputs.datasetId,
@@ -183,52 +162,57 @@ export const provider = {
       snapshotTimeoutMinutes: inputs.snapshotTimeoutMinutes,
     });
     try {
-      return { id, outs: await settle(inputs, id, outs) };
+      return { id, outs: await settle(client, id, outs) };
     } catch (err) {
       if (err instanceof ResourceInitError) throw err;
       // The snapshot exists whatever went wrong while waiting for it: record it, or the next
       // `pulumi up` would make another one.
       throw partialCreate(
-        inputs,
+        {},
         id,
         outs,
-        `snapshot ${outs.snapshotId} of dataset ${outs.datasetId} was created, but its progress could not be followed: ${(err as Error).message}`,
+        `snapshot ${outs.snapshotId} of dataset ${outs.datasetId} was created, but its progress could not be followed: ${err instanceof Error ? err.message : String(err)}`,
       );
     }
   },
 
-  async read(id: string, props?: Partial<DatasetSnapshotOutputs>) {
+  async read({ client }, id, recorded) {
     const { datasetId, snapshotId } = splitId("DatasetSnapshot", id, ID_PARTS);
-    const snapshot = await findSnapshot(datasetId, snapshotId);
-    if (!snapshot || GONE.has(canonicalStatus(snapshot.status).toLowerCase())) return { id: "" };
-    const outs = toOutputs(snapshot, { ...withoutProvider(props ?? {}), datasetId });
-    return { id, props: outs, inputs: inputsFromOutputs<DatasetSnapshotInputs>(datasetSnapshotSchema, { ...outs }) };
+    const snapshot = await findSnapshot(client, datasetId, snapshotId);
+    if (!snapshot || isGoingAway(canonicalStatus(snapshot.status))) return undefined;
+    return toOutputs(snapshot, { ...recorded, datasetId });
   },
 
   /** Only reached after a create that ran out of time: every real change is a replacement. */
-  async update(id: string, olds: DatasetSnapshotOutputs, news: DatasetSnapshotInputs & { __provider?: string }) {
-    return { outs: await settle(news, id, { ...withoutProvider(olds), snapshotTimeoutMinutes: news.snapshotTimeoutMinutes }) };
+  async update({ client }, id, olds, news) {
+    return settle(client, id, { ...olds, snapshotTimeoutMinutes: news.snapshotTimeoutMinutes });
   },
 
   /** Domino's public API cannot delete a snapshot: it stays with the dataset. */
-  async delete(id: string, _props: DatasetSnapshotOutputs) {
+  async delete(_ctx, id) {
     warnUser(
       `DatasetSnapshot ${id} was removed from the stack but still exists in Domino: Domino's public API has no call that deletes a snapshot. ` +
         "Delete it in the Domino UI if it is no longer needed (untagged snapshots are also removed by the dataset's snapshot quota).",
     );
   },
-};
 
-const OUTPUTS = ["datasetId", "snapshotId", "relativeFilePaths", "status", "createdAt", "creatorId", "snapshotTimeoutMinutes"] as const;
+  /** Every live snapshot of the dataset by this caller: without paths to compare, `recover` can tell only when there is one. */
+  async locate({ client }, inputs) {
+    return locateWith(await candidates(client, inputs), (s) => joinId(inputs.datasetId, s.id));
+  },
+});
+
+export interface DatasetSnapshot extends OutputProperties<DatasetSnapshotOutputs> {}
 
 /**
- * A snapshot of a Domino dataset. Import id: `<datasetId>/<snapshotId>`.
+ * A snapshot of a Domino dataset. Id for `get`: `<datasetId>/<snapshotId>`.
  *
  * - Snapshots cannot change: a change of `datasetId` or `relativeFilePaths` makes a new
  *   snapshot.
- * - `pulumi up` waits until the snapshot is active (`snapshotTimeoutMinutes`). A snapshot
- *   that fails, or is not ready in time, is recorded with an error: after a failure the
- *   next `pulumi up` makes a new snapshot; after a timeout it waits again.
+ * - `pulumi up` waits until the snapshot is active (`snapshotTimeoutMinutes`), printing
+ *   its status about every 15 s. A snapshot that fails, or is not ready in time, is
+ *   recorded with an error: after a failure the next `pulumi up` makes a new snapshot;
+ *   after a timeout it waits again.
  * - Destroying it only forgets it, with a warning: Domino's public API has no call to
  *   delete a snapshot.
  *   Domino itself marks the oldest untagged snapshots for deletion when a dataset exceeds
@@ -236,21 +220,13 @@ const OUTPUTS = ["datasetId", "snapshotId", "relativeFilePaths", "status", "crea
  *   (`SnapshotTag`) to keep it.
  * - On Domino 5.3 (no read by snapshot id) refresh pages through the dataset's snapshots.
  */
-export class DatasetSnapshot extends pulumi.dynamic.Resource {
-  declare readonly datasetId: pulumi.Output<string>;
-  declare readonly snapshotId: pulumi.Output<string>;
-  declare readonly relativeFilePaths: pulumi.Output<string[]>;
-  declare readonly status: pulumi.Output<string>;
-  declare readonly createdAt: pulumi.Output<string>;
-  declare readonly creatorId: pulumi.Output<string>;
-  declare readonly snapshotTimeoutMinutes: pulumi.Output<number>;
-
+export class DatasetSnapshot extends DominoResource {
   constructor(name: string, args: DatasetSnapshotArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerShim("dataset-snapshot"), name, { ...outputSlots(OUTPUTS), ...args }, opts, "domino", "DatasetSnapshot");
+    super({ module: "dataset-snapshot", type: "DatasetSnapshot", outputs: outputNames(datasetSnapshotSchema, COMPUTED) }, name, args, opts);
   }
 
-  /** Looks up an existing snapshot by its id, `<datasetId>/<snapshotId>`. */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): DatasetSnapshot {
-    return new DatasetSnapshot(name, {} as DatasetSnapshotArgs, { ...opts, id });
+  /** An existing snapshot, by its id `<datasetId>/<snapshotId>`. */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: DatasetSnapshotState, opts?: pulumi.CustomResourceOptions): DatasetSnapshot {
+    return new DatasetSnapshot(name, (state ?? {}) as DatasetSnapshotArgs, { ...opts, id });
   }
 }

@@ -7,40 +7,26 @@
  * Domino until someone deletes it in the UI.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { capabilities } from "../client/capabilities";
-import {
-  createDataset,
-  DatasetRwMetadataV1,
-  DatasetRwV1,
-  deleteDataset,
-  getDataset,
-  listProjectDatasetsV1Page,
-  listProjectDatasetsV2Page,
-  updateDataset,
-} from "../client/datasets";
-import { isNotFound } from "../client/errors";
-import { plainOutputs } from "../client/outputs";
-import { findInPages } from "../client/pagination";
-import { checkInputs, containsUnknown, diffInputs, inputsFromOutputs, outputSlots, Schema } from "./common";
-import { warnUser } from "../client/notices";
-import { providerShim } from "./shim";
-
-export interface DatasetArgs {
-  /** The project that owns the dataset. Changing it replaces the dataset. */
-  projectId: pulumi.Input<string>;
-  /** Unique within the project. Renamed in place. */
-  name: pulumi.Input<string>;
-  /** Updated in place. */
-  description?: pulumi.Input<string>;
-}
+import { DominoClient } from "../client/client";
+import { DatasetRwMetadataV1, DatasetRwV1 } from "../client/datasets";
+import { activeClient } from "../config";
+import { listProjectDatasets } from "../kit/datasets";
+import { defineProvider, DominoProvider } from "../kit/lifecycle";
+import { warnUser } from "../kit/notices";
+import { Candidates, createOnce, locateWith } from "../kit/recovery";
+import { Args, DominoResource, FieldList, OutputProperties, outputNames } from "../kit/resource";
+import { containsUnknown, SchemaFor } from "../kit/schema";
 
 export interface DatasetInputs {
+  /** The project that owns the dataset. Changing it replaces the dataset. */
   projectId: string;
+  /** Unique within the project (Domino compares names case-insensitively). Renamed in place. */
   name: string;
-  description: string;
+  /** Updated in place. Default "". */
+  description?: string;
 }
 
-export interface DatasetOutputs extends DatasetInputs {
+export interface DatasetComputed {
   createdAt: string;
   /** Snapshots of the dataset, as last read. */
   snapshotIds: string[];
@@ -48,118 +34,141 @@ export interface DatasetOutputs extends DatasetInputs {
   tags: Record<string, string>;
 }
 
-export const datasetSchema: Schema = {
+/** Inputs after `check`: defaults filled in. */
+type CheckedDataset = Required<DatasetInputs>;
+export type DatasetOutputs = CheckedDataset & DatasetComputed;
+export type DatasetArgs = Args<DatasetInputs>;
+export type DatasetState = Partial<Args<DatasetOutputs>>;
+
+export const datasetSchema: SchemaFor<DatasetInputs> = {
   projectId: { kind: "string", required: true, dominoId: true, onChange: "replace" },
   name: { kind: "string", required: true, nonEmpty: true, onChange: "update" },
   description: { kind: "string", default: "", onChange: "update" },
 };
 
+const COMPUTED: FieldList<DatasetComputed> = { createdAt: true, snapshotIds: true, tags: true };
+
 function toOutputs(dataset: DatasetRwV1, projectId: string): DatasetOutputs {
-  return plainOutputs({
+  return {
     projectId: dataset.projectId ?? projectId,
     name: dataset.name,
     description: dataset.description ?? "",
     createdAt: dataset.createdAt,
     snapshotIds: dataset.snapshotIds ?? [],
     tags: dataset.tags ?? {},
-  });
+  };
 }
 
-const CANNOT_DELETE =
-  "this Domino API (5.3) has no call that deletes a dataset (it exists from Domino 5.9.1)";
+const CANNOT_DELETE = "this Domino API (5.3) has no call that deletes a dataset (it exists from Domino 5.9.1)";
 
 /** On Domino 5.3, whether a dataset is about to become undeletable by Pulumi; never fails the caller. */
 async function onOldApi(): Promise<boolean> {
   try {
-    return !(await capabilities()).datasetDelete;
+    return !(await (await activeClient()).capabilities()).datasetDelete;
   } catch {
     // No usable credentials yet (a preview without them, say): the warning waits for create.
     return false;
   }
 }
 
-export const provider = {
-  async check(olds: Record<string, unknown>, news: Record<string, unknown>) {
-    const result = checkInputs<DatasetInputs>("Dataset", datasetSchema, news);
-    const creating = !olds || olds.name === undefined;
-    if (creating && (result.failures ?? []).length === 0 && (await onOldApi())) {
-      warnUser(
-        `Dataset ${containsUnknown(news.name) ? "(name not known yet)" : `"${String(news.name)}"`}: ${CANNOT_DELETE}. ` +
-          "`pulumi destroy` or a replacement will only remove it from the stack; delete it in the Domino UI.",
-      );
-    }
-    return result;
-  },
+/**
+ * Names are unique per project (Domino compares them case-insensitively): a dataset of
+ * this name that exists already is refused before anything is sent, and what a create
+ * made is recognised by a dataset of this name and description (in create recovery, one
+ * that was not there before).
+ */
+function candidates(client: DominoClient, inputs: CheckedDataset): Candidates<DatasetRwV1> {
+  return {
+    what: `dataset "${inputs.name}" of project ${inputs.projectId}`,
+    kind: "dataset",
+    settings: client.settings,
+    list: () => listProjectDatasets(client, inputs.projectId),
+    idOf: (d) => d.id,
+    sameKey: (d) => d.name.toLowerCase() === inputs.name.toLowerCase(),
+    takenHint: "take it over with `Dataset.get`, or choose another name",
+    matches: (d) => d.name === inputs.name && (d.description ?? "") === inputs.description,
+  };
+}
 
-  async diff(_id: string, olds: DatasetOutputs, news: DatasetInputs) {
-    const result = diffInputs(datasetSchema, { ...olds }, { ...news });
-    if (result.replaces && (await onOldApi())) {
-      warnUser(`Dataset "${olds.name}" is being replaced, but ${CANNOT_DELETE}: the old dataset will stay in Domino.`);
-    }
-    return result;
-  },
+const lifecycle = defineProvider<CheckedDataset, DatasetOutputs>({
+  kind: "Dataset",
+  schema: datasetSchema,
+  describe: (d) => `"${d.name}"`,
 
-  async create(inputs: DatasetInputs & { __provider?: string }) {
-    const started = Date.now();
-    // Names are unique per project: a lost answer shows as a dataset of this name made
-    // after this attempt began.
-    const findExisting = async () => {
-      const listPage = (await capabilities()).surface === "5.3" ? listProjectDatasetsV1Page : listProjectDatasetsV2Page;
-      return findInPages(
-        (offset, limit) => listPage(inputs.projectId, offset, limit),
-        (d) => d.name === inputs.name && Date.parse(d.createdAt) >= started - 60_000,
-      );
-    };
-    const dataset = await createDataset(
-      { name: inputs.name, projectId: inputs.projectId, ...(inputs.description ? { description: inputs.description } : {}) },
-      findExisting,
-    );
+  async create({ client }, inputs) {
+    const dataset = await createOnce<DatasetRwV1>({
+      ...candidates(client, inputs),
+      send: () =>
+        client.datasets.createDataset({ name: inputs.name, projectId: inputs.projectId, ...(inputs.description ? { description: inputs.description } : {}) }),
+    });
     return { id: dataset.id, outs: toOutputs(dataset, inputs.projectId) };
   },
 
-  async read(id: string, props?: Partial<DatasetOutputs>) {
-    let dataset: DatasetRwV1;
-    try {
-      dataset = await getDataset(id);
-    } catch (err) {
-      if (isNotFound(err)) return { id: "" };
-      throw err;
-    }
-    const outs = toOutputs(dataset, props?.projectId ?? "");
-    return { id, props: outs, inputs: inputsFromOutputs<DatasetInputs>(datasetSchema, { ...outs }) };
+  async read({ client }, id, recorded) {
+    // A dataset that is deleted (or gone with its project) answers 404: gone.
+    return toOutputs(await client.datasets.getDataset(id), recorded.projectId ?? "");
   },
 
-  async update(id: string, olds: DatasetOutputs, news: DatasetInputs) {
+  async update({ client }, id, olds, news) {
     const body: DatasetRwMetadataV1 = {};
     if (news.name !== olds.name) body.name = news.name;
     if (news.description !== olds.description) body.description = news.description;
-    const dataset = await updateDataset(id, body);
-    return { outs: toOutputs(dataset, olds.projectId) };
+    return toOutputs(await client.datasets.updateDataset(id, body), olds.projectId);
   },
 
-  async delete(id: string, props: DatasetOutputs) {
-    if (!(await capabilities()).datasetDelete) {
+  async delete({ client }, id, props) {
+    if (!(await client.capabilities()).datasetDelete) {
       warnUser(
         `Dataset "${props.name ?? id}" (${id}) was removed from the stack but still exists in Domino: ${CANNOT_DELETE}. ` +
           "Delete it in the Domino UI.",
       );
       return;
     }
-    try {
-      await deleteDataset(id);
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
+    await client.datasets.deleteDataset(id);
+  },
+
+  async locate({ client }, inputs) {
+    return locateWith(candidates(client, inputs), (d) => d.id);
+  },
+});
+
+/**
+ * The kit's provider, with the warnings Domino 5.3 needs at planning time: a dataset
+ * planned there can never be deleted by Pulumi, and one being replaced stays behind.
+ */
+export const provider: DominoProvider<CheckedDataset, DatasetOutputs> = {
+  ...lifecycle,
+
+  async check(olds, news) {
+    const result = await lifecycle.check(olds, news);
+    const creating = !olds || !("name" in olds) || olds.name === undefined;
+    if (creating && (result.failures ?? []).length === 0 && (await onOldApi())) {
+      warnUser(
+        `Dataset ${containsUnknown(result.inputs?.name) ? "(name not known yet)" : `"${String(result.inputs?.name)}"`}: ${CANNOT_DELETE}. ` +
+          "`pulumi destroy` or a replacement will only remove it from the stack; delete it in the Domino UI.",
+      );
     }
+    return result;
+  },
+
+  async diff(id, olds, news) {
+    const result = await lifecycle.diff(id, olds, news);
+    if (result.replaces?.length && (await onOldApi())) {
+      warnUser(`Dataset "${olds.name}" is being replaced, but ${CANNOT_DELETE}: the old dataset will stay in Domino.`);
+    }
+    return result;
   },
 };
 
-const OUTPUTS = ["projectId", "name", "description", "createdAt", "snapshotIds", "tags"] as const;
+export interface Dataset extends OutputProperties<DatasetOutputs> {}
 
 /**
- * A read-write dataset of a Domino project. Import id: the dataset id.
+ * A read-write dataset of a Domino project. Id for `get`: the dataset id.
  *
  * - `name` (unique within the project) and `description` are updated in place;
  *   changing `projectId` replaces the dataset.
+ * - A dataset of the same name that already exists in the project is not taken over: the
+ *   create fails, naming it (take it over with `Dataset.get`).
  * - Destroying it deletes the dataset (Domino 5.9.1 and later; Domino marks it for
  *   deletion and purges it after its grace period).
  * - Domino 5.3 has no API call to delete a dataset. There, destroying (or replacing) a
@@ -167,20 +176,13 @@ const OUTPUTS = ["projectId", "name", "description", "createdAt", "snapshotIds",
  *   dataset is planned and when it is dropped, and the dataset stays in Domino until it is
  *   deleted in the UI.
  */
-export class Dataset extends pulumi.dynamic.Resource {
-  declare readonly projectId: pulumi.Output<string>;
-  declare readonly name: pulumi.Output<string>;
-  declare readonly description: pulumi.Output<string>;
-  declare readonly createdAt: pulumi.Output<string>;
-  declare readonly snapshotIds: pulumi.Output<string[]>;
-  declare readonly tags: pulumi.Output<Record<string, string>>;
-
+export class Dataset extends DominoResource {
   constructor(name: string, args: DatasetArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerShim("dataset"), name, { ...outputSlots(OUTPUTS), ...args }, opts, "domino", "Dataset");
+    super({ module: "dataset", type: "Dataset", outputs: outputNames(datasetSchema, COMPUTED) }, name, args, opts);
   }
 
-  /** Looks up an existing dataset by its id. */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Dataset {
-    return new Dataset(name, {} as DatasetArgs, { ...opts, id });
+  /** An existing dataset, by its id. */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: DatasetState, opts?: pulumi.CustomResourceOptions): Dataset {
+    return new Dataset(name, (state ?? {}) as DatasetArgs, { ...opts, id });
   }
 }

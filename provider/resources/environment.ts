@@ -12,52 +12,42 @@
  * edit, so `diff` warns about it instead.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { archiveEnvironment, createEnvironment, EnvironmentV1, listEnvironmentsPage, NewEnvironmentV1 } from "../client/environments";
-import { isNotFound } from "../client/errors";
-import { plainOutputs } from "../client/outputs";
-import { findInPages } from "../client/pagination";
-import { warnUser } from "../client/notices";
-import { checkInputs, containsUnknown, diffInputs, inputsFromOutputs, outputSlots, sameValue, Schema, withoutProvider } from "./common";
+import { DominoClient } from "../client/client";
+import { EnvironmentV1, NewEnvironmentV1 } from "../client/environments";
+import { collectPages } from "../client/pagination";
+import { canonicalStatus, liveEnvironment } from "../kit/builds";
+import { sameId } from "../kit/ids";
+import { defineProvider, DominoProvider } from "../kit/lifecycle";
+import { warnUser } from "../kit/notices";
+import { Candidates, createOnce, locateWith } from "../kit/recovery";
+import { Args, DominoResource, FieldList, OutputProperties, outputNames } from "../kit/resource";
 import {
   assertTagsSupported,
-  canonicalStatus,
-  createdSince,
-  EnvironmentVariable,
-  liveEnvironment,
+  mayBeDefinition,
   REVISION_FIELDS,
   RevisionDefinition,
-  RevisionDefinitionArgs,
   revisionBody,
   revisionDefinition,
+  RevisionDefinitionInputs,
   revisionFieldsSchema,
   secretVariables,
-  withSecretVariables,
-  WorkspaceTool,
-} from "./environment-revision";
-import { providerShim } from "./shim";
+} from "../kit/revisions";
+import { containsUnknown, diffInputs, sameValue, SchemaFor } from "../kit/schema";
 
-export interface EnvironmentArgs extends RevisionDefinitionArgs {
-  /** Changing it replaces the environment. */
-  name: pulumi.Input<string>;
-  /** Changing it replaces the environment. Domino never returns it, so refresh keeps the recorded value. */
-  description?: pulumi.Input<string>;
-  /** Global (everyone) or Private (the owner only), case-insensitive. Default Private. Changing it replaces the environment. */
-  visibility?: pulumi.Input<string>;
-  /** Organization that owns the environment (Private environments only). Changing it replaces the environment. */
-  orgOwnerId?: pulumi.Input<string>;
-  /** Let Domino add the packages it needs to the image. Default false. Changing it replaces the environment. */
-  addBaseDependencies?: pulumi.Input<boolean>;
-}
-
-export interface EnvironmentInputs extends RevisionDefinition {
+export interface EnvironmentInputs extends RevisionDefinitionInputs {
+  /** Changing it replaces the environment. Need not be unique in Domino. */
   name: string;
-  description: string;
-  visibility: "Global" | "Private";
+  /** Changing it replaces the environment. Domino never returns it, so refresh keeps the recorded value. */
+  description?: string;
+  /** Global (everyone) or Private (the owner only), case-insensitive. Default Private. Changing it replaces the environment. */
+  visibility?: string;
+  /** Organization that owns the environment (Private environments only). Changing it replaces the environment. */
   orgOwnerId?: string;
-  addBaseDependencies: boolean;
+  /** Let Domino add the packages it needs to the image. Default false. Changing it replaces the environment. */
+  addBaseDependencies?: boolean;
 }
 
-export interface EnvironmentOutputs extends EnvironmentInputs {
+export interface EnvironmentComputed {
   ownerId: string;
   ownerUsername: string;
   /** Individual or Organization. */
@@ -70,7 +60,16 @@ export interface EnvironmentOutputs extends EnvironmentInputs {
   latestRevisionStatus: string;
 }
 
-export const environmentSchema: Schema = {
+type Visibility = "Global" | "Private";
+
+/** Inputs after `check`: defaults filled in, enums in their canonical spelling. */
+type CheckedEnvironment = RevisionDefinition &
+  Required<Pick<EnvironmentInputs, "name" | "description" | "addBaseDependencies">> & { visibility: Visibility; orgOwnerId?: string };
+export type EnvironmentOutputs = CheckedEnvironment & EnvironmentComputed;
+export type EnvironmentArgs = Args<EnvironmentInputs>;
+export type EnvironmentState = Partial<Args<EnvironmentOutputs>>;
+
+export const environmentSchema: SchemaFor<EnvironmentInputs> = {
   name: { kind: "string", required: true, nonEmpty: true, onChange: "replace" },
   description: { kind: "string", default: "", onChange: "replace" },
   visibility: { kind: "string", oneOf: ["Global", "Private"], default: "Private", onChange: "replace" },
@@ -89,59 +88,89 @@ export const environmentSchema: Schema = {
   ...revisionFieldsSchema("ignore"),
 };
 
-function visibilityOf(env: EnvironmentV1): "Global" | "Private" {
+const COMPUTED: FieldList<EnvironmentComputed> = {
+  ownerId: true,
+  ownerUsername: true,
+  ownerType: true,
+  firstRevisionId: true,
+  latestRevisionId: true,
+  latestRevisionNumber: true,
+  latestRevisionStatus: true,
+};
+
+function visibilityOf(env: EnvironmentV1): Visibility {
   // "Organization" is what Domino reports for a Private environment owned by an organization.
   return env.visibility.toLowerCase() === "global" ? "Global" : "Private";
 }
 
-function orgOwnerOf(env: EnvironmentV1): string | undefined {
-  return env.owner && env.owner.ownerType.toLowerCase() === "organization" ? env.owner.id : undefined;
+function ownedByOrganization(env: EnvironmentV1): boolean {
+  return env.owner?.ownerType.toLowerCase() === "organization";
 }
 
+/**
+ * The outputs from what Domino shows, and the recorded rest: Domino never returns the
+ * description, addBaseDependencies or the first revision's definition.
+ */
 function toOutputs(env: EnvironmentV1, recorded: Partial<EnvironmentOutputs>): EnvironmentOutputs {
   const latest = env.latestRevision;
-  return plainOutputs({
-    ...recorded,
+  // After `Environment.get` nothing is recorded: the definition fields stay absent.
+  const kept = recorded as EnvironmentOutputs;
+  return {
+    ...kept,
     name: env.name,
     description: recorded.description ?? "",
     visibility: visibilityOf(env),
-    orgOwnerId: env.owner ? orgOwnerOf(env) : recorded.orgOwnerId,
+    orgOwnerId: env.owner ? (ownedByOrganization(env) ? env.owner.id : undefined) : recorded.orgOwnerId,
     addBaseDependencies: recorded.addBaseDependencies ?? false,
-    ownerId: env.owner?.id,
-    ownerUsername: env.owner?.username,
-    ownerType: env.owner?.ownerType,
-    firstRevisionId: recorded.firstRevisionId ?? latest?.id,
-    latestRevisionId: latest?.id,
-    latestRevisionNumber: latest?.number,
-    latestRevisionStatus: latest ? canonicalStatus(latest.status) : undefined,
-  } as EnvironmentOutputs);
+    ownerId: env.owner?.id ?? "",
+    ownerUsername: env.owner?.username ?? "",
+    ownerType: env.owner?.ownerType ?? "",
+    firstRevisionId: recorded.firstRevisionId ?? latest?.id ?? "",
+    latestRevisionId: latest?.id ?? "",
+    latestRevisionNumber: latest?.number ?? 0,
+    latestRevisionStatus: latest ? canonicalStatus(latest.status) : "",
+  };
 }
 
-export const provider = {
-  async check(_olds: unknown, news: Record<string, unknown>) {
-    return checkInputs<EnvironmentInputs>("Environment", environmentSchema, news);
-  },
+/** The first-revision inputs that changed: they are not applied, which the user is told. */
+function ignoredChanges(olds: EnvironmentOutputs, news: CheckedEnvironment): string[] {
+  // Values not known yet (preview) are judged when they are.
+  return REVISION_FIELDS.filter((f) => olds[f] !== undefined && !containsUnknown(news[f]) && !sameValue(news[f], olds[f]));
+}
 
-  async diff(id: string, olds: EnvironmentOutputs, news: EnvironmentInputs) {
-    const result = diffInputs(environmentSchema, { ...olds }, { ...news });
-    // A replacement builds the new definition anyway. Values not known yet (preview) are
-    // judged when they are. Only field names are printed: variable values are secrets.
-    const ignored = result.replaces
-      ? []
-      : REVISION_FIELDS.filter((f) => olds[f] !== undefined && !containsUnknown(news[f]) && !sameValue(news[f], olds[f]));
-    if (ignored.length > 0) {
-      warnUser(
-        `Environment "${olds.name}" (${id}): ${ignored.join(", ")} changed, but these inputs define only the environment's ` +
-          "first revision and are not applied to an existing environment. To build the new definition, declare an " +
-          "EnvironmentRevision with it; to silence this warning, set these inputs back or list them in the ignoreChanges resource option.",
-      );
-    }
-    return result;
-  },
+/**
+ * Names are not unique in Domino, so there is no natural key (no `sameKey`): another
+ * environment of the same name is no reason to refuse a create. What a create made is
+ * recognised among all the environments the caller sees (in create recovery, one that
+ * was not there before the POST) by what the list shows of the request: the name, the
+ * visibility, the owning organization (or an individual owner), and the first revision's
+ * tools. The list shows neither the description nor the image. Its `supportedClusters`
+ * are left out too: which revision they follow is not documented, and a revision not
+ * built yet may not count, so comparing them could miss the environment and make another.
+ */
+function candidates(client: DominoClient, inputs: CheckedEnvironment): Candidates<EnvironmentV1> {
+  const orgOwnerId = inputs.orgOwnerId;
+  return {
+    what: `environment "${inputs.name}"`,
+    kind: "environment",
+    settings: client.settings,
+    list: () => collectPages((offset, limit) => client.environments.listEnvironmentsPage(offset, limit)),
+    idOf: (e) => e.id,
+    matches: (e) =>
+      e.name === inputs.name &&
+      visibilityOf(e) === inputs.visibility &&
+      (orgOwnerId ? ownedByOrganization(e) && sameId(e.owner?.id, orgOwnerId) : !ownedByOrganization(e)) &&
+      mayBeDefinition(e.latestRevision?.availableTools, inputs),
+  };
+}
 
-  async create(inputs: EnvironmentInputs & { __provider?: string }) {
-    await assertTagsSupported("Environment", inputs);
-    const started = Date.now();
+const lifecycle = defineProvider<CheckedEnvironment, EnvironmentOutputs>({
+  kind: "Environment",
+  schema: environmentSchema,
+  describe: (e) => `"${e.name}"`,
+
+  async create({ client }, inputs) {
+    await assertTagsSupported(client, "Environment", inputs);
     const body: NewEnvironmentV1 = {
       ...revisionBody(inputs),
       name: inputs.name,
@@ -150,11 +179,7 @@ export const provider = {
     };
     if (inputs.description) body.description = inputs.description;
     if (inputs.orgOwnerId) body.orgOwnerId = inputs.orgOwnerId;
-    // Environment names need not be unique: a lost answer is recognised by the name and by
-    // an id minted after this attempt began (ids start with their creation time).
-    const findExisting = () =>
-      findInPages(listEnvironmentsPage, (e) => e.name === inputs.name && createdSince(e.id, started));
-    const env = await createEnvironment(body, findExisting);
+    const env = await createOnce<EnvironmentV1>({ ...candidates(client, inputs), send: () => client.environments.createEnvironment(body) });
     const recorded: Partial<EnvironmentOutputs> = {
       ...revisionDefinition(inputs),
       description: inputs.description,
@@ -164,47 +189,51 @@ export const provider = {
     return { id: env.id, outs: toOutputs(env, recorded) };
   },
 
-  async read(id: string, props?: Partial<EnvironmentOutputs>) {
-    const env = await liveEnvironment(id);
-    if (!env) return { id: "" };
-    const outs = toOutputs(env, withoutProvider(props ?? {}));
-    return { id, props: outs, inputs: inputsFromOutputs<EnvironmentInputs>(environmentSchema, { ...outs }) };
+  async read({ client }, id, recorded) {
+    const env = await liveEnvironment(client, id);
+    return env && toOutputs(env, recorded);
   },
 
-  /** Every input is either fixed (replacement) or create-time only, so there is nothing to send. */
-  async update(id: string, olds: EnvironmentOutputs, _news: EnvironmentInputs) {
-    const env = await liveEnvironment(id);
-    const recorded = withoutProvider(olds);
-    return { outs: env ? toOutputs(env, recorded) : recorded };
+  // No update: every input either replaces the environment or is ignored (the first
+  // revision's definition), so there is never anything to change in place.
+
+  async delete({ client }, id) {
+    await client.environments.archiveEnvironment(id);
   },
 
-  async delete(id: string, _props: EnvironmentOutputs) {
-    try {
-      await archiveEnvironment(id);
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
+  async locate({ client }, inputs) {
+    return locateWith(candidates(client, inputs), (e) => e.id);
+  },
+});
+
+/**
+ * The kit's provider, with `diff` also warning about first-revision inputs that changed
+ * but are not applied. The warning names the environment's id (names repeat), which
+ * only the engine's diff call carries: a definition's diff sees outputs and inputs only.
+ */
+export const provider: DominoProvider<CheckedEnvironment, EnvironmentOutputs> = {
+  ...lifecycle,
+  async diff(id, olds, news) {
+    const result = lifecycle.diff ? await lifecycle.diff(id, olds, news) : diffInputs(environmentSchema, { ...olds }, { ...news });
+    // A replacement builds the new definition anyway. Only field names are printed:
+    // variable values are secrets.
+    const ignored = result.replaces?.length ? [] : ignoredChanges(olds, news);
+    if (ignored.length > 0) {
+      // diff has no way to return a warning: it goes to stderr, which the engine shows.
+      warnUser(
+        `Environment "${olds.name}" (${id}): ${ignored.join(", ")} changed, but these inputs define only the environment's ` +
+          "first revision and are not applied to an existing environment. To build the new definition, declare an " +
+          "EnvironmentRevision with it; to silence this warning, set these inputs back or list them in the ignoreChanges resource option.",
+      );
     }
+    return result;
   },
 };
 
-const OUTPUTS = [
-  "name",
-  "description",
-  "visibility",
-  "orgOwnerId",
-  "addBaseDependencies",
-  ...REVISION_FIELDS,
-  "ownerId",
-  "ownerUsername",
-  "ownerType",
-  "firstRevisionId",
-  "latestRevisionId",
-  "latestRevisionNumber",
-  "latestRevisionStatus",
-] as const;
+export interface Environment extends OutputProperties<EnvironmentOutputs> {}
 
 /**
- * A Domino compute environment. Import id: the environment id.
+ * A Domino compute environment. Id for `get`: the environment id.
  *
  * - `name`, `description`, `visibility`, `orgOwnerId` and `addBaseDependencies` cannot be
  *   changed in Domino: changing one replaces the environment (the new one is created
@@ -224,46 +253,18 @@ const OUTPUTS = [
  *   Refresh treats an archived environment as deleted.
  * - `environmentVariables` is stored as a secret.
  */
-export class Environment extends pulumi.dynamic.Resource {
-  declare readonly name: pulumi.Output<string>;
-  declare readonly description: pulumi.Output<string>;
-  declare readonly visibility: pulumi.Output<string>;
-  declare readonly orgOwnerId: pulumi.Output<string | undefined>;
-  declare readonly addBaseDependencies: pulumi.Output<boolean>;
-  declare readonly image: pulumi.Output<string>;
-  declare readonly dockerfileInstructions: pulumi.Output<string>;
-  declare readonly environmentVariables: pulumi.Output<EnvironmentVariable[]>;
-  declare readonly preRunScript: pulumi.Output<string>;
-  declare readonly postRunScript: pulumi.Output<string>;
-  declare readonly preSetupScript: pulumi.Output<string>;
-  declare readonly postSetupScript: pulumi.Output<string>;
-  declare readonly workspaceTools: pulumi.Output<WorkspaceTool[]>;
-  declare readonly supportedClusters: pulumi.Output<string[]>;
-  declare readonly skipCache: pulumi.Output<boolean>;
-  declare readonly summary: pulumi.Output<string>;
-  declare readonly tags: pulumi.Output<string[]>;
-  declare readonly useVpn: pulumi.Output<boolean>;
-  declare readonly ownerId: pulumi.Output<string>;
-  declare readonly ownerUsername: pulumi.Output<string>;
-  declare readonly ownerType: pulumi.Output<string>;
-  declare readonly firstRevisionId: pulumi.Output<string>;
-  declare readonly latestRevisionId: pulumi.Output<string>;
-  declare readonly latestRevisionNumber: pulumi.Output<number>;
-  declare readonly latestRevisionStatus: pulumi.Output<string>;
-
+export class Environment extends DominoResource {
   constructor(name: string, args: EnvironmentArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      providerShim("environment"),
+      { module: "environment", type: "Environment", outputs: outputNames(environmentSchema, COMPUTED), secretOutputs: ["environmentVariables"] },
       name,
-      { ...outputSlots(OUTPUTS), ...secretVariables(args) },
-      withSecretVariables(opts),
-      "domino",
-      "Environment",
+      secretVariables(args),
+      opts,
     );
   }
 
-  /** Looks up an existing environment by its id. */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Environment {
-    return new Environment(name, {} as EnvironmentArgs, { ...opts, id });
+  /** An existing environment, by its id. */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: EnvironmentState, opts?: pulumi.CustomResourceOptions): Environment {
+    return new Environment(name, (state ?? {}) as EnvironmentArgs, { ...opts, id });
   }
 }

@@ -6,90 +6,58 @@
  * detaches it from the project; the remote repository is untouched.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { isNotFound } from "../client/errors";
-import { plainOutputs } from "../client/outputs";
-import { findInPages } from "../client/pagination";
-import {
-  addRepository,
-  GIT_REFERENCE_TYPES,
-  GIT_SERVICE_PROVIDERS,
-  listRepositoriesPage,
-  NewProjectGitRepositoryV1,
-  ProjectGitRepositoryV1,
-  removeRepository,
-} from "../client/projects";
-import { checkInputs, diffInputs, inputsFromOutputs, joinId, outputSlots, sameValue, Schema, splitId } from "./common";
-import { GIT_URI_PATTERN, GitReference, GitReferenceArgs, GitReferenceType, gitReferenceRule, GitServiceProvider } from "./project";
-import { providerShim } from "./shim";
+import { DominoClient } from "../client/client";
+import { collectPages, findInPages } from "../client/pagination";
+import { GIT_SERVICE_PROVIDERS, ProjectGitRepositoryV1 } from "../client/projects";
+import { joinId, sameId, splitId } from "../kit/ids";
+import { defineProvider } from "../kit/lifecycle";
+import { canonical, GIT_REPOSITORY_RULES, gitReferenceOutput, GitRepositoryFields, repositoryBody } from "../kit/projects";
+import { Candidates, createOnce, locateWith } from "../kit/recovery";
+import { Args, DominoResource, FieldList, OutputProperties, outputNames } from "../kit/resource";
+import { diffInputs, sameValue, SchemaFor } from "../kit/schema";
 
-export interface GitRepositoryArgs {
+export interface GitRepositoryInputs extends GitRepositoryFields {
   /** The project. */
-  projectId: pulumi.Input<string>;
-  /** The repository's URL, e.g. `https://github.com/acme/etl.git`. */
-  uri: pulumi.Input<string>;
-  /** Display name; Domino derives one from the URI when absent. */
-  name?: pulumi.Input<string>;
-  /** The ref checked out by default; Domino's choice when absent. */
-  defaultRef?: pulumi.Input<GitReferenceArgs>;
-  /** Github, GitLab, Bitbucket... (case-insensitive); Domino's choice when absent. */
-  serviceProvider?: pulumi.Input<GitServiceProvider>;
-  /**
-   * The id of the caller's own git credential for this repository. Domino never returns
-   * it and it applies to the calling user only; the outputs keep the value given. It is
-   * an id, not a secret.
-   */
-  gitCredentialId?: pulumi.Input<string>;
-}
-
-export interface GitRepositoryInputs {
   projectId: string;
-  uri: string;
-  name?: string;
-  defaultRef?: GitReference;
-  serviceProvider?: GitServiceProvider;
-  gitCredentialId?: string;
 }
 
-export interface GitRepositoryOutputs extends GitRepositoryInputs {
+export interface GitRepositoryComputed {
   repositoryId: string;
-  name: string;
-  defaultRef: GitReference;
-  serviceProvider: GitServiceProvider;
 }
 
-export const gitRepositorySchema: Schema = {
+/** What Domino fills in when the program leaves it out: always in the outputs. */
+type FilledIn = Required<Pick<GitRepositoryInputs, "name" | "defaultRef" | "serviceProvider">>;
+export type GitRepositoryOutputs = GitRepositoryInputs & FilledIn & GitRepositoryComputed;
+export type GitRepositoryArgs = Args<GitRepositoryInputs>;
+export type GitRepositoryState = Partial<Args<GitRepositoryOutputs>>;
+
+export const gitRepositorySchema: SchemaFor<GitRepositoryInputs> = {
   projectId: { kind: "string", required: true, dominoId: true, onChange: "replace" },
-  uri: { kind: "string", required: true, nonEmpty: true, pattern: GIT_URI_PATTERN, onChange: "replace" },
-  name: { kind: "string", nonEmpty: true, onChange: "replace", computedWhenAbsent: true },
-  defaultRef: { ...gitReferenceRule, onChange: "replace", computedWhenAbsent: true },
-  serviceProvider: { kind: "string", oneOf: GIT_SERVICE_PROVIDERS, onChange: "replace", computedWhenAbsent: true },
-  gitCredentialId: { kind: "string", nonEmpty: true, onChange: "replace" },
+  uri: { ...GIT_REPOSITORY_RULES.uri, onChange: "replace" },
+  name: { ...GIT_REPOSITORY_RULES.name, onChange: "replace", computedWhenAbsent: true },
+  defaultRef: { ...GIT_REPOSITORY_RULES.defaultRef, onChange: "replace", computedWhenAbsent: true },
+  serviceProvider: { ...GIT_REPOSITORY_RULES.serviceProvider, onChange: "replace", computedWhenAbsent: true },
+  gitCredentialId: { ...GIT_REPOSITORY_RULES.gitCredentialId, onChange: "replace" },
 };
 
+const COMPUTED: FieldList<GitRepositoryComputed> = { repositoryId: true };
 const ID_PARTS = ["projectId", "repositoryId"] as const;
 
-function canonical(values: readonly string[], value: string): string {
-  return values.find((v) => v.toLowerCase() === value.toLowerCase()) ?? value;
-}
-
-function toOutputs(repo: ProjectGitRepositoryV1, projectId: string, gitCredentialId?: string): GitRepositoryOutputs {
-  return plainOutputs({
+function toOutputs(repo: ProjectGitRepositoryV1, projectId: string, gitCredentialId: string | undefined): GitRepositoryOutputs {
+  return {
     projectId,
     repositoryId: repo.id,
     uri: repo.uri,
     name: repo.name ?? "",
-    defaultRef: {
-      refType: canonical(GIT_REFERENCE_TYPES, repo.defaultRef?.refType ?? "Head") as GitReferenceType,
-      value: repo.defaultRef?.value,
-    },
-    serviceProvider: canonical(GIT_SERVICE_PROVIDERS, repo.serviceProvider ?? "Unknown") as GitServiceProvider,
+    defaultRef: gitReferenceOutput(repo.defaultRef ?? { refType: "Head" }),
+    serviceProvider: canonical(GIT_SERVICE_PROVIDERS, repo.serviceProvider ?? "Unknown"),
     gitCredentialId,
-  });
+  };
 }
 
-/** Whether Domino's repository matches every field given in the inputs. */
+/** Whether Domino's repository has the URI and every other field the inputs give. */
 function matches(repo: ProjectGitRepositoryV1, inputs: GitRepositoryInputs): boolean {
-  const outs = toOutputs(repo, inputs.projectId);
+  const outs = toOutputs(repo, inputs.projectId, undefined);
   if (outs.uri !== inputs.uri) return false;
   if (inputs.name !== undefined && outs.name !== inputs.name) return false;
   if (inputs.defaultRef !== undefined && !sameValue(outs.defaultRef, inputs.defaultRef)) return false;
@@ -97,91 +65,81 @@ function matches(repo: ProjectGitRepositoryV1, inputs: GitRepositoryInputs): boo
   return true;
 }
 
-async function findRepository(projectId: string, predicate: (repo: ProjectGitRepositoryV1) => boolean): Promise<ProjectGitRepositoryV1 | undefined> {
-  try {
-    return await findInPages((offset, limit) => listRepositoriesPage(projectId, offset, limit), predicate);
-  } catch (err) {
-    // The project itself is gone (or archived): so is the repository.
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
+/**
+ * The project's imports are the candidates, and the URI is the key: Domino refuses a
+ * second import of a URI the project has. What a create made has the URI and every other
+ * field given.
+ */
+function candidates(client: DominoClient, inputs: GitRepositoryInputs): Candidates<ProjectGitRepositoryV1> {
+  const { projectId } = inputs;
+  return {
+    what: `git repository ${inputs.uri} of project ${projectId}`,
+    kind: "git repository",
+    settings: client.settings,
+    list: () => collectPages((offset, limit) => client.projects.listRepositoriesPage(projectId, offset, limit)),
+    idOf: (r) => r.id,
+    sameKey: (r) => r.uri === inputs.uri,
+    takenHint: "take it over with `GitRepository.get`, or remove the import from the project first",
+    matches: (r) => matches(r, inputs),
+  };
 }
 
-export const provider = {
-  async check(_olds: unknown, news: Record<string, unknown>) {
-    return checkInputs<GitRepositoryInputs>("GitRepository", gitRepositorySchema, news);
-  },
+export const provider = defineProvider<GitRepositoryInputs, GitRepositoryOutputs>({
+  kind: "GitRepository",
+  schema: gitRepositorySchema,
+  describe: (r) => `${r.uri} in project ${r.projectId}`,
 
-  async diff(_id: string, olds: GitRepositoryOutputs, news: GitRepositoryInputs) {
+  diff(olds, news) {
     // Domino refuses a second import of a URI the project already has, so a replacement
     // that keeps the project and URI must detach the old import first.
-    return diffInputs(
-      gitRepositorySchema,
-      { ...olds },
-      { ...news },
-      (_replaces, o, n) => o.projectId === n.projectId && sameValue(o.uri, n.uri),
-    );
+    const keepsImport = sameId(olds.projectId, news.projectId) && olds.uri === news.uri;
+    return diffInputs(gitRepositorySchema, { ...olds }, { ...news }, () => keepsImport);
   },
 
-  async create(inputs: GitRepositoryInputs & { __provider?: string }) {
-    const body: NewProjectGitRepositoryV1 = plainOutputs({
-      uri: inputs.uri,
-      name: inputs.name,
-      defaultRef: inputs.defaultRef,
-      serviceProvider: inputs.serviceProvider,
-      gitCredentialId: inputs.gitCredentialId,
+  async create({ client }, inputs) {
+    const { projectId } = inputs;
+    const repo = await createOnce<ProjectGitRepositoryV1>({
+      ...candidates(client, inputs),
+      send: () => client.projects.addRepository(projectId, repositoryBody(inputs)),
     });
-    // A lost answer is recognised by the fields given: Domino has no other key.
-    const repo = await addRepository(inputs.projectId, body, () => findRepository(inputs.projectId, (r) => matches(r, inputs)));
-    return { id: joinId(inputs.projectId, repo.id), outs: toOutputs(repo, inputs.projectId, inputs.gitCredentialId) };
+    return { id: joinId(projectId, repo.id), outs: toOutputs(repo, projectId, inputs.gitCredentialId) };
   },
 
-  async read(id: string, props?: Partial<GitRepositoryOutputs>) {
+  async read({ client }, id, recorded) {
     const { projectId, repositoryId } = splitId("GitRepository", id, ID_PARTS);
-    const repo = await findRepository(projectId, (r) => r.id.toLowerCase() === repositoryId.toLowerCase());
-    if (!repo) return { id: "" };
-    const outs = toOutputs(repo, projectId, props?.gitCredentialId);
-    return { id, props: outs, inputs: inputsFromOutputs<GitRepositoryInputs>(gitRepositorySchema, { ...outs }) };
+    // A project that is gone (or archived) answers 404: so is the repository.
+    const repo = await findInPages(
+      (offset, limit) => client.projects.listRepositoriesPage(projectId, offset, limit),
+      (r) => sameId(r.id, repositoryId),
+    );
+    return repo && toOutputs(repo, projectId, recorded.gitCredentialId);
   },
 
-  async update(id: string): Promise<never> {
-    // `diff` replaces on every change, so the engine never asks for an update.
-    throw new Error(`GitRepository ${id} cannot be changed in place: Domino has no call that edits an imported repository`);
+  async delete({ client }, id, props) {
+    const { projectId, repositoryId } = props.projectId && props.repositoryId ? props : splitId("GitRepository", id, ID_PARTS);
+    await client.projects.removeRepository(projectId, repositoryId);
   },
 
-  async delete(id: string, props: Partial<GitRepositoryOutputs>) {
-    const { projectId, repositoryId } =
-      props.projectId && props.repositoryId ? (props as GitRepositoryOutputs) : splitId("GitRepository", id, ID_PARTS);
-    try {
-      await removeRepository(projectId, repositoryId);
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
+  async locate({ client }, inputs) {
+    return locateWith(candidates(client, inputs), (r) => joinId(inputs.projectId, r.id));
   },
-};
+});
 
-const OUTPUTS = ["projectId", "repositoryId", "uri", "name", "defaultRef", "serviceProvider", "gitCredentialId"] as const;
+export interface GitRepository extends OutputProperties<GitRepositoryOutputs> {}
 
 /**
- * A git repository imported into a Domino project. Import id: `<projectId>/<repositoryId>`.
- * Every change replaces it; delete detaches it (the remote repository is untouched).
+ * A git repository imported into a Domino project. Id for `get`: `<projectId>/<repositoryId>`.
+ * Every change replaces it; delete detaches it (the remote repository is untouched). A
+ * URI the project has already imported is not taken over silently: the create fails and
+ * names the import.
  */
-export class GitRepository extends pulumi.dynamic.Resource {
-  declare readonly projectId: pulumi.Output<string>;
-  declare readonly repositoryId: pulumi.Output<string>;
-  declare readonly uri: pulumi.Output<string>;
-  declare readonly name: pulumi.Output<string>;
-  declare readonly defaultRef: pulumi.Output<GitReference>;
-  declare readonly serviceProvider: pulumi.Output<GitServiceProvider>;
-  /** As given: Domino never returns it. */
-  declare readonly gitCredentialId: pulumi.Output<string | undefined>;
-
+export class GitRepository extends DominoResource {
   constructor(name: string, args: GitRepositoryArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerShim("git-repository"), name, { ...outputSlots(OUTPUTS), ...args }, opts, "domino", "GitRepository");
+    super({ module: "git-repository", type: "GitRepository", outputs: outputNames(gitRepositorySchema, COMPUTED) }, name, args, opts);
   }
 
-  /** Looks up an existing imported repository by its id, `<projectId>/<repositoryId>`. */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): GitRepository {
-    return new GitRepository(name, {} as GitRepositoryArgs, { ...opts, id });
+  /** An existing imported repository, by its id `<projectId>/<repositoryId>`. */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: GitRepositoryState, opts?: pulumi.CustomResourceOptions): GitRepository {
+    return new GitRepository(name, (state ?? {}) as GitRepositoryArgs, { ...opts, id });
   }
 }

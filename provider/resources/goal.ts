@@ -1,62 +1,56 @@
 /**
- * Goal: a project goal. Only `isComplete` can change in place; Domino has no call to
- * edit a goal's title or description, so changing them replaces the goal.
+ * Goal: a project goal. Only `isComplete` changes in place; Domino has no call to edit a
+ * goal's title or description, so changing them replaces the goal.
  *
- * Reads need Domino 5.9.1 or later (the goal list). On Domino 5.3 there is no way to
- * read a goal back: refresh keeps the recorded state and cannot see drift.
+ * Reads need Domino 5.9.1 or later (the goal list). On Domino 5.3 there is no way to read
+ * a goal back: refresh keeps the recorded state and cannot see drift, and a create whose
+ * answer is lost cannot be recovered (it fails, saying so).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { capabilities } from "../client/capabilities";
-import { isNotFound } from "../client/errors";
-import { plainOutputs } from "../client/outputs";
-import { createGoal, deleteGoal, GoalV1, listGoals, setGoalComplete } from "../client/projects";
-import {
-  checkInputs,
-  diffInputs,
-  inputsFromOutputs,
-  joinId,
-  outputSlots,
-  partialCreate,
-  Schema,
-  splitId,
-} from "./common";
-import { providerShim } from "./shim";
-
-export interface GoalArgs {
-  /** The project the goal belongs to. */
-  projectId: pulumi.Input<string>;
-  /** Changing it replaces the goal. */
-  title: pulumi.Input<string>;
-  /** Changing it replaces the goal. */
-  description?: pulumi.Input<string>;
-  /** Whether the goal is done. Updated in place. Default false. */
-  isComplete?: pulumi.Input<boolean>;
-}
+import { DominoClient } from "../client/client";
+import { GoalV1 } from "../client/projects";
+import { joinId, sameId, splitId } from "../kit/ids";
+import { partialCreate } from "../kit/init-error";
+import { defineProvider } from "../kit/lifecycle";
+import { Candidates, createOnce, locateWith } from "../kit/recovery";
+import { Args, DominoResource, FieldList, OutputProperties, outputNames } from "../kit/resource";
+import { SchemaFor } from "../kit/schema";
 
 export interface GoalInputs {
+  /** The project the goal belongs to. Changing it replaces the goal. */
   projectId: string;
+  /** Changing it replaces the goal. At most 255 characters. */
   title: string;
-  description: string;
-  isComplete: boolean;
+  /** Changing it replaces the goal. Default "". */
+  description?: string;
+  /** Whether the goal is done. Updated in place. Default false. */
+  isComplete?: boolean;
 }
 
-export interface GoalOutputs extends GoalInputs {
+export interface GoalComputed {
   goalId: string;
   createdAt: string;
   creatorId: string;
 }
 
-export const goalSchema: Schema = {
+/** Inputs after `check`: defaults filled in. */
+type CheckedGoal = Required<GoalInputs>;
+export type GoalOutputs = CheckedGoal & GoalComputed;
+export type GoalArgs = Args<GoalInputs>;
+export type GoalState = Partial<Args<GoalOutputs>>;
+
+export const goalSchema: SchemaFor<GoalInputs> = {
   projectId: { kind: "string", required: true, dominoId: true, onChange: "replace" },
-  title: { kind: "string", required: true, nonEmpty: true, onChange: "replace" },
-  description: { kind: "string", default: "", onChange: "replace" },
+  title: { kind: "string", required: true, nonEmpty: true, max: 255, onChange: "replace" },
+  description: { kind: "string", default: "", max: 10_000, onChange: "replace" },
   isComplete: { kind: "boolean", default: false, onChange: "update" },
 };
 
+const COMPUTED: FieldList<GoalComputed> = { goalId: true, createdAt: true, creatorId: true };
 const ID_PARTS = ["projectId", "goalId"] as const;
 
 function toOutputs(goal: GoalV1, projectId: string): GoalOutputs {
-  return plainOutputs({
+  return {
     projectId,
     goalId: goal.id,
     title: goal.title,
@@ -64,105 +58,83 @@ function toOutputs(goal: GoalV1, projectId: string): GoalOutputs {
     isComplete: goal.isComplete,
     createdAt: goal.createdAt,
     creatorId: goal.creatorId,
-  });
+  };
 }
 
-async function findGoal(projectId: string, goalId: string): Promise<GoalV1 | undefined> {
-  try {
-    return (await listGoals(projectId)).find((g) => g.id === goalId);
-  } catch (err) {
-    // The project itself is gone (or archived): so is the goal.
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
+/**
+ * Goals have no natural key (titles repeat): what a create made is recognised only by a
+ * goal with the whole requested content (and, in create recovery, one that was not there
+ * before). Domino 5.3 cannot list goals.
+ */
+async function candidates(client: DominoClient, inputs: CheckedGoal): Promise<Candidates<GoalV1>> {
+  const goalList = (await client.capabilities()).goalList;
+  return {
+    what: `goal "${inputs.title}" of project ${inputs.projectId}`,
+    kind: "goal",
+    settings: client.settings,
+    list: goalList ? () => client.projects.listGoals(inputs.projectId) : undefined,
+    idOf: (g) => g.id,
+    matches: (g) => g.title === inputs.title && (g.description ?? "") === inputs.description,
+  };
 }
 
-export const provider = {
-  async check(_olds: unknown, news: Record<string, unknown>) {
-    return checkInputs<GoalInputs>("Goal", goalSchema, news);
-  },
+export const provider = defineProvider<CheckedGoal, GoalOutputs>({
+  kind: "Goal",
+  schema: goalSchema,
+  describe: (g) => `"${g.title}"`,
 
-  async diff(_id: string, olds: GoalOutputs, news: GoalInputs) {
-    return diffInputs(goalSchema, { ...olds }, { ...news });
-  },
-
-  async create(inputs: GoalInputs & { __provider?: string }) {
-    const started = Date.now();
-    // Goals have no natural key, so a lost create is recognised by its content and by
-    // having been made after this attempt began. Domino 5.3 cannot list goals: there the
-    // create is not retried after an ambiguous failure. The version is only asked for
-    // when a lost answer makes it matter.
-    const findExisting = async () => {
-      if (!(await capabilities()).goalList) throw new Error("goals cannot be listed on this Domino");
-      return (await listGoals(inputs.projectId)).find(
-        (g) => g.title === inputs.title && (g.description ?? "") === inputs.description && Date.parse(g.createdAt) >= started - 60_000,
-      );
-    };
-    const goal = await createGoal(
-      inputs.projectId,
-      { title: inputs.title, ...(inputs.description ? { description: inputs.description } : {}) },
-      findExisting,
-    );
+  async create({ client }, inputs) {
+    const goal = await createOnce<GoalV1>({
+      ...(await candidates(client, inputs)),
+      send: () =>
+        client.projects.createGoal(inputs.projectId, { title: inputs.title, ...(inputs.description ? { description: inputs.description } : {}) }),
+    });
     const id = joinId(inputs.projectId, goal.id);
-    let outs = toOutputs(goal, inputs.projectId);
-    if (inputs.isComplete && !goal.isComplete) {
-      try {
-        outs = toOutputs(await setGoalComplete(inputs.projectId, goal.id, true), inputs.projectId);
-      } catch (err) {
-        throw partialCreate(inputs, id, outs, `goal ${goal.id} was created but could not be marked complete: ${(err as Error).message}`);
-      }
-    }
-    return { id, outs };
-  },
-
-  async read(id: string, props?: Partial<GoalOutputs>) {
-    const { projectId, goalId } = splitId("Goal", id, ID_PARTS);
-    if (!(await capabilities()).goalList) {
-      // Domino 5.3 cannot list goals: keep what was recorded.
-      if (!props || props.goalId === undefined) {
-        throw new Error(`Goal ${id} cannot be read: this Domino API (5.3) has no call that reads goals`);
-      }
-      return { id, props, inputs: inputsFromOutputs<GoalInputs>(goalSchema, props) };
-    }
-    const goal = await findGoal(projectId, goalId);
-    if (!goal) return { id: "" };
-    const outs = toOutputs(goal, projectId);
-    return { id, props: outs, inputs: inputsFromOutputs<GoalInputs>(goalSchema, { ...outs }) };
-  },
-
-  async update(_id: string, olds: GoalOutputs, news: GoalInputs) {
-    const goal = await setGoalComplete(olds.projectId, olds.goalId, news.isComplete);
-    return { outs: toOutputs(goal, olds.projectId) };
-  },
-
-  async delete(id: string, props: GoalOutputs) {
-    const { projectId, goalId } = props.goalId ? props : splitId("Goal", id, ID_PARTS);
+    const outs = toOutputs(goal, inputs.projectId);
+    if (!inputs.isComplete || goal.isComplete) return { id, outs };
     try {
-      await deleteGoal(projectId, goalId);
+      return { id, outs: toOutputs(await client.projects.setGoalComplete(inputs.projectId, goal.id, true), inputs.projectId) };
     } catch (err) {
-      if (!isNotFound(err)) throw err;
+      throw partialCreate({}, id, outs, `goal ${goal.id} was created but could not be marked complete: ${(err as Error).message}`);
     }
   },
-};
 
-const OUTPUTS = ["projectId", "goalId", "title", "description", "isComplete", "createdAt", "creatorId"] as const;
+  async read({ client }, id, recorded) {
+    const { projectId, goalId } = splitId("Goal", id, ID_PARTS);
+    if (!(await client.capabilities()).goalList) {
+      // Domino 5.3 cannot list goals: keep what was recorded.
+      if (recorded.goalId === undefined) throw new Error(`Goal ${id} cannot be read: this Domino API (5.3) has no call that reads goals`);
+      return recorded as GoalOutputs;
+    }
+    // A project that is gone (or archived) answers 404: so is the goal.
+    const goal = (await client.projects.listGoals(projectId)).find((g) => sameId(g.id, goalId));
+    return goal && toOutputs(goal, projectId);
+  },
 
-/** A goal of a Domino project. Import id: `<projectId>/<goalId>`. */
-export class Goal extends pulumi.dynamic.Resource {
-  declare readonly projectId: pulumi.Output<string>;
-  declare readonly goalId: pulumi.Output<string>;
-  declare readonly title: pulumi.Output<string>;
-  declare readonly description: pulumi.Output<string>;
-  declare readonly isComplete: pulumi.Output<boolean>;
-  declare readonly createdAt: pulumi.Output<string>;
-  declare readonly creatorId: pulumi.Output<string>;
+  async update({ client }, _id, olds, news) {
+    return toOutputs(await client.projects.setGoalComplete(olds.projectId, olds.goalId, news.isComplete), olds.projectId);
+  },
 
+  async delete({ client }, id, props) {
+    const { projectId, goalId } = props.goalId ? props : splitId("Goal", id, ID_PARTS);
+    await client.projects.deleteGoal(projectId, goalId);
+  },
+
+  async locate({ client }, inputs) {
+    return locateWith(await candidates(client, inputs), (g) => joinId(inputs.projectId, g.id));
+  },
+});
+
+export interface Goal extends OutputProperties<GoalOutputs> {}
+
+/** A goal of a Domino project. Id for `get`: `<projectId>/<goalId>`. */
+export class Goal extends DominoResource {
   constructor(name: string, args: GoalArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerShim("goal"), name, { ...outputSlots(OUTPUTS), ...args }, opts, "domino", "Goal");
+    super({ module: "goal", type: "Goal", outputs: outputNames(goalSchema, COMPUTED) }, name, args, opts);
   }
 
-  /** Looks up an existing goal by its id, `<projectId>/<goalId>`. */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Goal {
-    return new Goal(name, {} as GoalArgs, { ...opts, id });
+  /** An existing goal, by its id `<projectId>/<goalId>`. */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: GoalState, opts?: pulumi.CustomResourceOptions): Goal {
+    return new Goal(name, (state ?? {}) as GoalArgs, { ...opts, id });
   }
 }

@@ -5,156 +5,169 @@
  * documented, so a role change removes the member and adds them again.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { DominoClient } from "../client/client";
 import { DominoApiError, isNotFound } from "../client/errors";
-import {
-  addOrganizationMember,
-  getOrganization,
-  OrganizationMemberV1,
-  OrganizationRole,
-  OrganizationV1,
-  removeOrganizationMember,
-} from "../client/organizations";
-import { plainOutputs } from "../client/outputs";
-import { checkInputs, diffInputs, inputsFromOutputs, joinId, outputSlots, Schema, splitId } from "./common";
-import { providerShim } from "./shim";
-
-export interface OrganizationMemberArgs {
-  /** The organization (`Organization` resource id). Changing it replaces the membership. */
-  organizationId: pulumi.Input<string>;
-  /** The user to add. Changing it replaces the membership. */
-  userId: pulumi.Input<string>;
-  /** Member or Admin (case-insensitive). Default Member. Changed in place. */
-  organizationRole?: pulumi.Input<string>;
-}
+import { OrganizationMemberV1, OrganizationV1 } from "../client/organizations";
+import { joinId, sameId, splitId } from "../kit/ids";
+import { defineProvider } from "../kit/lifecycle";
+import { canonicalRole, membershipOf, ORGANIZATION_ROLES } from "../kit/organizations";
+import { Candidates, createOnce, locateWith } from "../kit/recovery";
+import { Args, DominoResource, FieldList, OutputProperties, outputNames } from "../kit/resource";
+import { SchemaFor } from "../kit/schema";
 
 export interface OrganizationMemberInputs {
+  /** The organization (`Organization` resource id). Changing it replaces the membership. */
   organizationId: string;
+  /** The user to add. Changing it replaces the membership. */
   userId: string;
-  organizationRole: OrganizationRole;
+  /** Member or Admin (case-insensitive). Default Member. Changed in place (remove, then add). */
+  organizationRole?: string;
 }
 
-export type OrganizationMemberOutputs = OrganizationMemberInputs;
+/** Nothing is computed: a membership is its inputs. */
+export interface OrganizationMemberComputed {}
 
-const ROLES = ["Member", "Admin"] as const;
+type CheckedOrganizationMember = Required<OrganizationMemberInputs>;
+export type OrganizationMemberOutputs = CheckedOrganizationMember & OrganizationMemberComputed;
+export type OrganizationMemberArgs = Args<OrganizationMemberInputs>;
+export type OrganizationMemberState = Partial<Args<OrganizationMemberOutputs>>;
 
-export const organizationMemberSchema: Schema = {
+export const organizationMemberSchema: SchemaFor<OrganizationMemberInputs> = {
   organizationId: { kind: "string", required: true, dominoId: true, onChange: "replace" },
   userId: { kind: "string", required: true, dominoId: true, onChange: "replace" },
-  organizationRole: { kind: "string", oneOf: ROLES, default: "Member", onChange: "update" },
+  organizationRole: { kind: "string", oneOf: ORGANIZATION_ROLES, default: "Member", onChange: "update" },
 };
 
+const COMPUTED: FieldList<OrganizationMemberComputed> = {};
 const ID_PARTS = ["organizationId", "userId"] as const;
 
-function canonicalRole(role: string): OrganizationRole | string {
-  return ROLES.find((r) => r.toLowerCase() === role.toLowerCase()) ?? role;
+function toOutputs(organizationId: string, userId: string, member: OrganizationMemberV1): OrganizationMemberOutputs {
+  return { organizationId, userId, organizationRole: canonicalRole(member.organizationRole) };
 }
 
-function membership(org: OrganizationV1 | undefined, userId: string): OrganizationMemberV1 | undefined {
-  // Domino answers with ids in lower case; an id given in another case is the same user.
-  return org?.members?.find((m) => m.userId.toLowerCase() === userId.toLowerCase());
+/** The organization's members; a 404 means it does not exist or the caller cannot see it. */
+async function membersOf(client: DominoClient, organizationId: string): Promise<OrganizationMemberV1[]> {
+  try {
+    return (await client.organizations.getOrganization(organizationId)).members ?? [];
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    throw new Error(
+      `organization ${organizationId} does not exist in Domino, or the API key's user can neither see it (as a member) nor administer Domino: ` +
+        "check organizationId",
+    );
+  }
 }
 
 /**
  * Adds the member. Role casing on requests is not documented (responses say Member and
  * Admin): a 400 about the role gets one retry in lower case.
  */
-async function putMember(organizationId: string, userId: string, role: OrganizationRole): Promise<OrganizationV1> {
+async function putMember(client: DominoClient, organizationId: string, userId: string, role: string): Promise<OrganizationV1> {
   try {
-    return await addOrganizationMember(organizationId, { userId, organizationRole: role });
+    return await client.organizations.addOrganizationMember(organizationId, { userId, organizationRole: role });
   } catch (err) {
     if (err instanceof DominoApiError && err.status === 400 && /role/i.test(err.dominoMessage)) {
-      return addOrganizationMember(organizationId, { userId, organizationRole: role.toLowerCase() });
+      return client.organizations.addOrganizationMember(organizationId, { userId, organizationRole: role.toLowerCase() });
     }
     throw err;
   }
 }
 
-async function removeMember(organizationId: string, userId: string): Promise<void> {
-  try {
-    await removeOrganizationMember(organizationId, userId);
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-  }
-}
-
-/** Makes the user a member with exactly this role. */
-async function setMember(organizationId: string, userId: string, role: OrganizationRole): Promise<OrganizationMemberOutputs> {
-  let org = await putMember(organizationId, userId, role);
-  let member = membership(org, userId);
-  if (member && canonicalRole(member.organizationRole) !== role) {
-    // Already a member with another role, which the PUT left alone.
-    await removeMember(organizationId, userId);
-    org = await putMember(organizationId, userId, role);
-    member = membership(org, userId);
-  }
+/** Adds the user with this role; the membership as the organization lists it afterwards. */
+async function addMember(client: DominoClient, organizationId: string, userId: string, role: string): Promise<OrganizationMemberV1> {
+  const member = membershipOf(await putMember(client, organizationId, userId, role), userId);
   if (!member) {
     throw new Error(`adding user ${userId} to organization ${organizationId} was accepted, but the organization does not list them as a member`);
   }
-  return plainOutputs({ organizationId, userId, organizationRole: canonicalRole(member.organizationRole) as OrganizationRole });
+  return member;
 }
 
-export const provider = {
-  async check(_olds: unknown, news: Record<string, unknown>) {
-    return checkInputs<OrganizationMemberInputs>("OrganizationMember", organizationMemberSchema, news);
+/**
+ * A user is a member of an organization at most once: the user is the natural key. The
+ * PUT is idempotent (the request core repeats it as needed), so the first list is there
+ * to refuse a membership that exists already, instead of silently taking it.
+ */
+function candidates(client: DominoClient, inputs: CheckedOrganizationMember): Candidates<OrganizationMemberV1> {
+  const { organizationId, userId, organizationRole } = inputs;
+  const id = joinId(organizationId, userId);
+  return {
+    what: `user ${userId}'s membership of organization ${organizationId}`,
+    kind: "organization-member",
+    settings: client.settings,
+    list: () => membersOf(client, organizationId),
+    idOf: (m) => joinId(organizationId, m.userId),
+    matches: (m) => sameId(m.userId, userId) && canonicalRole(m.organizationRole) === canonicalRole(organizationRole),
+    sameKey: (m) => sameId(m.userId, userId),
+    takenHint: `take it over with \`OrganizationMember.get\` (id ${id}), or remove the user from the organization first`,
+  };
+}
+
+export const provider = defineProvider<CheckedOrganizationMember, OrganizationMemberOutputs>({
+  kind: "OrganizationMember",
+  schema: organizationMemberSchema,
+  describe: (m) => `user ${m.userId} in organization ${m.organizationId}`,
+
+  async create({ client }, inputs) {
+    const { organizationId, userId, organizationRole } = inputs;
+    const member = await createOnce<OrganizationMemberV1>({
+      ...candidates(client, inputs),
+      send: () => addMember(client, organizationId, userId, organizationRole),
+    });
+    return { id: joinId(organizationId, userId), outs: toOutputs(organizationId, userId, member) };
   },
 
-  async diff(_id: string, olds: OrganizationMemberOutputs, news: OrganizationMemberInputs) {
-    return diffInputs(organizationMemberSchema, { ...olds }, { ...news });
-  },
-
-  async create(inputs: OrganizationMemberInputs & { __provider?: string }) {
-    const outs = await setMember(inputs.organizationId, inputs.userId, inputs.organizationRole);
-    return { id: joinId(inputs.organizationId, inputs.userId), outs };
-  },
-
-  async read(id: string, _props?: Partial<OrganizationMemberOutputs>) {
+  async read({ client }, id) {
     const { organizationId, userId } = splitId("OrganizationMember", id, ID_PARTS);
-    let org: OrganizationV1;
+    // An organization that is gone (404) takes its members with it.
+    const member = membershipOf(await client.organizations.getOrganization(organizationId), userId);
+    return member && toOutputs(organizationId, userId, member);
+  },
+
+  /** A role change: remove, then add with the new role (a second PUT is not documented to change it). */
+  async update({ client }, _id, olds, news) {
     try {
-      org = await getOrganization(organizationId);
+      await client.organizations.removeOrganizationMember(olds.organizationId, olds.userId);
     } catch (err) {
-      if (isNotFound(err)) return { id: "" };
-      throw err;
+      // Already removed out of band: adding is all that is left.
+      if (!isNotFound(err)) throw err;
     }
-    const member = membership(org, userId);
-    if (!member) return { id: "" };
-    const outs = plainOutputs({ organizationId, userId, organizationRole: canonicalRole(member.organizationRole) as OrganizationRole });
-    return { id, props: outs, inputs: inputsFromOutputs<OrganizationMemberInputs>(organizationMemberSchema, { ...outs }) };
+    return toOutputs(olds.organizationId, olds.userId, await addMember(client, olds.organizationId, olds.userId, news.organizationRole));
   },
 
-  /** A role change: remove, then add with the new role. */
-  async update(_id: string, olds: OrganizationMemberOutputs, news: OrganizationMemberInputs) {
-    await removeMember(olds.organizationId, olds.userId);
-    return { outs: await setMember(olds.organizationId, olds.userId, news.organizationRole) };
-  },
-
-  async delete(id: string, props: OrganizationMemberOutputs) {
+  async delete({ client }, id, props) {
     const { organizationId, userId } = props.userId ? props : splitId("OrganizationMember", id, ID_PARTS);
-    await removeMember(organizationId, userId);
+    await client.organizations.removeOrganizationMember(organizationId, userId);
   },
-};
 
-const OUTPUTS = ["organizationId", "userId", "organizationRole"] as const;
+  async locate({ client }, inputs) {
+    return locateWith(candidates(client, inputs), (m) => joinId(inputs.organizationId, m.userId));
+  },
+});
+
+export interface OrganizationMember extends OutputProperties<OrganizationMemberOutputs> {}
 
 /**
- * A user's membership of a Domino organization. Import id: `<organizationId>/<userId>`.
+ * A user's membership of a Domino organization. Id for `get`: `<organizationId>/<userId>`.
  *
+ * - A user who is already a member is refused at create: take the membership over with
+ *   `OrganizationMember.get` instead.
  * - A role change removes the member and adds them back with the new role (Domino has no
  *   documented role update), so for a moment the user is not a member.
  * - Changing `organizationId` or `userId` replaces the membership.
  * - Destroying it removes the user from the organization.
  */
-export class OrganizationMember extends pulumi.dynamic.Resource {
-  declare readonly organizationId: pulumi.Output<string>;
-  declare readonly userId: pulumi.Output<string>;
-  declare readonly organizationRole: pulumi.Output<string>;
-
+export class OrganizationMember extends DominoResource {
   constructor(name: string, args: OrganizationMemberArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerShim("organization-member"), name, { ...outputSlots(OUTPUTS), ...args }, opts, "domino", "OrganizationMember");
+    super(
+      { module: "organization-member", type: "OrganizationMember", outputs: outputNames(organizationMemberSchema, COMPUTED) },
+      name,
+      args,
+      opts,
+    );
   }
 
-  /** Looks up an existing membership by its id, `<organizationId>/<userId>`. */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): OrganizationMember {
-    return new OrganizationMember(name, {} as OrganizationMemberArgs, { ...opts, id });
+  /** An existing membership, by its id `<organizationId>/<userId>`. */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: OrganizationMemberState, opts?: pulumi.CustomResourceOptions): OrganizationMember {
+    return new OrganizationMember(name, (state ?? {}) as OrganizationMemberArgs, { ...opts, id });
   }
 }

@@ -3,111 +3,131 @@
  * environments and be a collaborator).
  *
  * Domino's API can create an organization but cannot rename or delete one. A name change
- * is refused at `check` (a replacement would leave the old organization behind), and
- * destroying the resource only removes it from the stack, with a warning that the
- * organization is still in Domino.
+ * fails the diff (a replacement would leave the old organization behind), and destroying
+ * the resource only removes it from the stack, with a warning that the organization is
+ * still in Domino.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { isNotFound } from "../client/errors";
-import { createOrganization, getOrganization, listOrganizationsPage, OrganizationV1 } from "../client/organizations";
-import { plainOutputs } from "../client/outputs";
-import { findInPages } from "../client/pagination";
-import { checkInputs, containsUnknown, diffInputs, inputsFromOutputs, outputSlots, Schema } from "./common";
-import { warnUser } from "../client/notices";
-import { providerShim } from "./shim";
-
-export interface OrganizationArgs {
-  /** Cannot change: Domino has no call to rename an organization. */
-  name: pulumi.Input<string>;
-}
+import { DominoClient } from "../client/client";
+import { OrganizationV1 } from "../client/organizations";
+import { defineProvider } from "../kit/lifecycle";
+import { warnUser } from "../kit/notices";
+import { organizationsNamed } from "../kit/organizations";
+import { Candidates, createOnce, locateWith } from "../kit/recovery";
+import { Args, DominoResource, FieldList, OutputProperties, outputNames } from "../kit/resource";
+import { containsUnknown, diffInputs, SchemaFor } from "../kit/schema";
 
 export interface OrganizationInputs {
+  /**
+   * The organization's name, unique among users and organizations. Cannot change:
+   * Domino has no call to rename an organization.
+   */
   name: string;
 }
 
-export interface OrganizationOutputs extends OrganizationInputs {
+export interface OrganizationComputed {
   /** Absent until one is set in Domino. */
   defaultEnvironmentId?: string;
 }
 
-export const organizationSchema: Schema = {
-  // "update" so that diff reports the change; check refuses it before it gets that far.
+type CheckedOrganization = Required<OrganizationInputs>;
+export type OrganizationOutputs = CheckedOrganization & OrganizationComputed;
+export type OrganizationArgs = Args<OrganizationInputs>;
+export type OrganizationState = Partial<Args<OrganizationOutputs>>;
+
+export const organizationSchema: SchemaFor<OrganizationInputs> = {
+  // "update" so that the diff reports a change instead of planning a replacement; the
+  // diff refuses a known new name before anything is planned.
   name: { kind: "string", required: true, nonEmpty: true, onChange: "update" },
 };
 
+const COMPUTED: FieldList<OrganizationComputed> = { defaultEnvironmentId: true };
+
 function toOutputs(org: OrganizationV1): OrganizationOutputs {
-  return plainOutputs({ name: org.name, defaultEnvironmentId: org.defaultEnvironmentId });
+  return { name: org.name, defaultEnvironmentId: org.defaultEnvironmentId };
 }
 
-function renameRefused(from: string, to: string): string {
-  return (
-    `cannot change from "${from}" to "${to}": Domino's API can neither rename nor delete an organization, ` +
-    "so replacing it would leave the old one behind. Rename it in the Domino UI, run `pulumi refresh`, then set the new name here; " +
-    "or declare a separate Organization resource"
+function renameRefused(from: string, to: string): Error {
+  const err = new Error(
+    `Organization.name cannot change from "${from}" to "${to}": Domino's API can neither rename nor delete an organization, ` +
+      "so replacing it would leave the old one behind. Rename it in the Domino UI, run `pulumi refresh`, then set the new name here; " +
+      "or declare a separate Organization resource",
   );
+  // The engine prints a failed diff with its stack: the message is all the user needs.
+  err.stack = err.message;
+  return err;
 }
 
-export const provider = {
-  async check(olds: Record<string, unknown>, news: Record<string, unknown>) {
-    const result = checkInputs<OrganizationInputs>("Organization", organizationSchema, news);
-    const before = olds?.name;
-    const after = news?.name;
-    if (typeof before === "string" && typeof after === "string" && !containsUnknown(after) && before !== after) {
-      return {
-        inputs: result.inputs,
-        failures: [...(result.failures ?? []), { property: "name", reason: `Organization.name ${renameRefused(before, after)}` }],
-      };
-    }
-    return result;
-  },
+/**
+ * The name is the natural key: one of the caller's organizations with it is taken. One
+ * the caller is not in is refused by Domino itself (names are unique). A lost answer is
+ * looked for among the caller's organizations, which include a new one when Domino makes
+ * its creator a member; were it not listed, the repeated create would be refused as a
+ * taken name, never make a second organization.
+ */
+function candidates(client: DominoClient, inputs: CheckedOrganization): Candidates<OrganizationV1> {
+  return {
+    what: `organization "${inputs.name}"`,
+    kind: "organization",
+    settings: client.settings,
+    list: () => organizationsNamed(client, inputs.name),
+    idOf: (o) => o.id,
+    matches: (o) => o.name === inputs.name,
+    sameKey: (o) => o.name === inputs.name,
+    takenHint: "take it over with `Organization.get`, or choose another name",
+  };
+}
 
-  async diff(_id: string, olds: OrganizationOutputs, news: OrganizationInputs) {
+export const provider = defineProvider<CheckedOrganization, OrganizationOutputs>({
+  kind: "Organization",
+  schema: organizationSchema,
+  describe: (o) => `"${o.name}"`,
+
+  diff(olds, news) {
     const result = diffInputs(organizationSchema, { ...olds }, { ...news });
-    // The old state can differ from the old inputs (refresh after a rename in the UI).
-    if (result.changes && !containsUnknown(news.name) && news.name !== olds.name) {
-      throw new Error(`Organization.name ${renameRefused(olds.name, news.name)}`);
-    }
+    // Compared with the state, not the old inputs: a refresh after a rename in the UI
+    // records the new name, and then the program's old name is the change.
+    if (result.changes && !containsUnknown(news.name) && news.name !== olds.name) throw renameRefused(olds.name, news.name);
     return result;
   },
 
-  async create(inputs: OrganizationInputs & { __provider?: string }) {
-    // The name identifies an organization, so a lost answer shows as one of that name.
-    const findExisting = () =>
-      findInPages((offset, limit) => listOrganizationsPage(offset, limit, inputs.name), (o) => o.name === inputs.name);
-    const org = await createOrganization(inputs.name, findExisting);
+  async create({ client }, inputs) {
+    const org = await createOnce<OrganizationV1>({
+      ...candidates(client, inputs),
+      send: () => client.organizations.createOrganization(inputs.name),
+    });
     return { id: org.id, outs: toOutputs(org) };
   },
 
-  async read(id: string, _props?: Partial<OrganizationOutputs>) {
-    let org: OrganizationV1;
-    try {
-      org = await getOrganization(id);
-    } catch (err) {
-      if (isNotFound(err)) return { id: "" };
-      throw err;
-    }
-    const outs = toOutputs(org);
-    return { id, props: outs, inputs: inputsFromOutputs<OrganizationInputs>(organizationSchema, { ...outs }) };
+  async read({ client }, id) {
+    return toOutputs(await client.organizations.getOrganization(id));
   },
 
-  /** Unreachable in practice: the only input cannot change. */
-  async update(_id: string, olds: OrganizationOutputs, _news: OrganizationInputs) {
-    return { outs: olds };
+  // The diff reports a change only for a name unknown at preview; once it is known it is
+  // either the same (no change) or refused. Nothing is left to do here.
+  async update(_ctx, _id, olds, news) {
+    if (news.name !== olds.name) throw renameRefused(olds.name, news.name);
+    return olds;
   },
 
-  async delete(id: string, props: OrganizationOutputs) {
+  async delete(_ctx, id, props) {
+    // Not `ctx.warn`: the message names the organization by name first, as users know it.
     warnUser(
       `Organization "${props.name ?? id}" (${id}) was removed from the stack but still exists in Domino: ` +
         "Domino's API has no call that deletes an organization. Remove it in the Domino admin UI if it is no longer needed.",
     );
   },
-};
 
-const OUTPUTS = ["name", "defaultEnvironmentId"] as const;
+  async locate({ client }, inputs) {
+    return locateWith(candidates(client, inputs), (o) => o.id);
+  },
+});
+
+export interface Organization extends OutputProperties<OrganizationOutputs> {}
 
 /**
- * A Domino organization. Import id: the organization id (`OrganizationV1.id`, its id in
- * the users collection). Members are `OrganizationMember` resources.
+ * A Domino organization. Id for `get`: the organization id (`OrganizationV1.id`, its id
+ * in the users collection). Members are `OrganizationMember` resources.
  *
  * - Created without members (the API may add the caller).
  * - `name` cannot change: Domino's API has no rename, and no delete that would allow a
@@ -115,16 +135,13 @@ const OUTPUTS = ["name", "defaultEnvironmentId"] as const;
  * - Destroying it only removes it from the stack: the organization stays in Domino, and
  *   the provider prints a warning saying so.
  */
-export class Organization extends pulumi.dynamic.Resource {
-  declare readonly name: pulumi.Output<string>;
-  declare readonly defaultEnvironmentId: pulumi.Output<string | undefined>;
-
+export class Organization extends DominoResource {
   constructor(name: string, args: OrganizationArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerShim("organization"), name, { ...outputSlots(OUTPUTS), ...args }, opts, "domino", "Organization");
+    super({ module: "organization", type: "Organization", outputs: outputNames(organizationSchema, COMPUTED) }, name, args, opts);
   }
 
-  /** Looks up an existing organization by its id. */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Organization {
-    return new Organization(name, {} as OrganizationArgs, { ...opts, id });
+  /** An existing organization, by its id. */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: OrganizationState, opts?: pulumi.CustomResourceOptions): Organization {
+    return new Organization(name, (state ?? {}) as OrganizationArgs, { ...opts, id });
   }
 }

@@ -11,153 +11,82 @@
  * status changed elsewhere.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { capabilities, currentUser } from "../client/capabilities";
-import { isNotFound } from "../client/errors";
-import { plainOutputs } from "../client/outputs";
-import { findInPages } from "../client/pagination";
+import { DominoClient } from "../client/client";
+import { collectPages } from "../client/pagination";
+import { PROJECT_STATUSES, PROJECT_VISIBILITIES, ProjectStatusV1, ProjectV1 } from "../client/projects";
+import { sameId } from "../kit/ids";
+import { partialCreate } from "../kit/init-error";
+import { defineProvider } from "../kit/lifecycle";
 import {
-  archiveProject,
-  createProject,
-  getProject,
-  GIT_REFERENCE_TYPES,
-  GIT_SERVICE_PROVIDERS,
-  listProjectsPage,
-  NewProjectGitRepositoryV1,
-  NewProjectV1,
-  PROJECT_STATUSES,
-  PROJECT_VISIBILITIES,
-  ProjectGitRepositoryV1,
-  ProjectStatusV1,
-  ProjectV1,
-  setProjectStatus,
-} from "../client/projects";
-import {
-  changedFields,
-  checkInputs,
-  containsUnknown,
-  FieldRule,
-  inputsFromOutputs,
-  outputSlots,
-  partialCreate,
-  sameValue,
-  Schema,
-  withoutProvider,
-} from "./common";
-import { providerShim } from "./shim";
+  canonical,
+  findProject,
+  GIT_REPOSITORY_FIELDS,
+  GIT_REPOSITORY_RULES,
+  GitReference,
+  GitRepositoryFields,
+  isArchived,
+  ProjectMainRepository,
+  projectFields,
+  ProjectStatus,
+  ProjectVisibility,
+  repositoryBody,
+} from "../kit/projects";
+import { Candidates, createOnce, locateWith } from "../kit/recovery";
+import { Args, DominoResource, FieldList, OutputProperties, outputNames } from "../kit/resource";
+import { changedFields, containsUnknown, sameValue, SchemaFor } from "../kit/schema";
 
-export type ProjectVisibility = (typeof PROJECT_VISIBILITIES)[number];
-export type GitServiceProvider = (typeof GIT_SERVICE_PROVIDERS)[number];
-export type GitReferenceType = (typeof GIT_REFERENCE_TYPES)[number];
-export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
+export type { GitReference, GitReferenceType, GitServiceProvider, ProjectMainRepository, ProjectStatus, ProjectVisibility } from "../kit/projects";
 
-/** A git ref: `{ refType: "Branch", value: "main" }`; `value` is absent for `Head`. */
-export interface GitReferenceArgs {
-  /** Head, Branch, Tag or Commit (case-insensitive). */
-  refType: pulumi.Input<GitReferenceType>;
-  /** Branch name, tag name or commit sha. Required unless refType is Head. */
-  value?: pulumi.Input<string>;
-}
+/** A project's main repository as the program declares it. */
+export type ProjectMainRepositoryInputs = GitRepositoryFields;
+export type ProjectMainRepositoryArgs = Args<ProjectMainRepositoryInputs>;
+export type GitReferenceArgs = Args<GitReference>;
 
-export interface GitReference {
-  refType: GitReferenceType;
-  value?: string;
-}
-
-export interface ProjectMainRepositoryArgs {
-  uri: pulumi.Input<string>;
-  /** Display name; Domino derives one from the URI when absent. */
-  name?: pulumi.Input<string>;
-  defaultRef?: pulumi.Input<GitReferenceArgs>;
-  serviceProvider?: pulumi.Input<GitServiceProvider>;
-  /** The caller's own git credential id. Domino never returns it; the outputs keep the value given. */
-  gitCredentialId?: pulumi.Input<string>;
-}
-
-export interface ProjectMainRepositoryInputs {
-  uri: string;
-  name?: string;
-  defaultRef?: GitReference;
-  serviceProvider?: GitServiceProvider;
-  gitCredentialId?: string;
-}
-
-export interface ProjectMainRepository extends ProjectMainRepositoryInputs {
-  /** Domino's id of the repository. */
-  id?: string;
-}
-
-export interface ProjectArgs {
-  /** Unique per owner; no whitespace. Changing it replaces the project. */
-  name: pulumi.Input<string>;
+export interface ProjectInputs {
+  /** Unique per owner (compared case-insensitively); no whitespace. Changing it replaces the project. */
+  name: string;
   /** Changing it replaces the project. Default "". */
-  description?: pulumi.Input<string>;
+  description?: string;
   /** Public, Searchable or Private (case-insensitive). Changing it replaces the project. Default Private. */
-  visibility?: pulumi.Input<ProjectVisibility>;
+  visibility?: ProjectVisibility;
   /** User id of the owner; default the caller. Changing it replaces the project. */
-  ownerId?: pulumi.Input<string>;
+  ownerId?: string;
   /**
    * The project's main git repository. Changing a field given here replaces the project;
    * fields left out are Domino's choice, and removing the whole block changes nothing.
    */
-  mainRepository?: pulumi.Input<ProjectMainRepositoryArgs>;
-  /** active or complete. When set, the provider manages the status (updated in place). */
-  status?: pulumi.Input<ProjectStatus>;
-  /** Whether the project is blocked; overrides `status` in Domino's UI. Needs `status`. Default false. */
-  isBlocked?: pulumi.Input<boolean>;
-  /** Why the project is blocked. Needs `status`. */
-  blockedReason?: pulumi.Input<string>;
-  /** Message shown for a completed project. Needs `status`. */
-  completedMessage?: pulumi.Input<string>;
-}
-
-export interface ProjectInputs {
-  name: string;
-  description: string;
-  visibility: ProjectVisibility;
-  ownerId?: string;
   mainRepository?: ProjectMainRepositoryInputs;
+  /** active or complete. When set, the provider manages the status (updated in place). */
   status?: ProjectStatus;
+  /** Whether the project is blocked; overrides `status` in Domino's UI. Needs `status`. Default false. */
   isBlocked?: boolean;
+  /** Why the project is blocked. Needs `status`. */
   blockedReason?: string;
+  /** Message shown for a completed project. Needs `status`. */
   completedMessage?: string;
 }
 
-export interface ProjectOutputs {
+export interface ProjectComputed {
+  /** Same as `id`. */
   projectId: string;
-  name: string;
-  description: string;
-  visibility: ProjectVisibility;
-  ownerId: string;
   ownerUsername: string;
-  mainRepository?: ProjectMainRepository;
-  /** The status fields hold what was last set through this provider (Domino cannot read them back). */
-  status?: ProjectStatus;
-  isBlocked?: boolean;
-  blockedReason?: string;
-  completedMessage?: string;
 }
+
+/** Inputs after `check`: defaults filled in. */
+type CheckedProject = ProjectInputs & Required<Pick<ProjectInputs, "description" | "visibility">>;
+/**
+ * The owner is always known once the project exists, and the main repository carries
+ * Domino's id. The status fields hold what was last set through this provider (Domino
+ * cannot read them back).
+ */
+export type ProjectOutputs = CheckedProject & ProjectComputed & { ownerId: string; mainRepository?: ProjectMainRepository };
+export type ProjectArgs = Args<ProjectInputs>;
+export type ProjectState = Partial<Args<ProjectOutputs>>;
 
 const requiresStatus = (_value: unknown, inputs: Record<string, unknown>) =>
   inputs.status === undefined || inputs.status === null ? "requires status to be set (Domino sets status and blocked state together)" : undefined;
 
-export const gitReferenceRule: FieldRule = {
-  kind: "object",
-  fields: {
-    refType: { kind: "string", required: true, oneOf: GIT_REFERENCE_TYPES },
-    value: { kind: "string", nonEmpty: true },
-  },
-  validate: (value) => {
-    const ref = value as { refType?: string; value?: string };
-    if (ref.refType && ref.refType !== "Head" && ref.value === undefined) return `.value is required when refType is ${ref.refType}`;
-    if (ref.refType === "Head" && ref.value !== undefined) return ".value must be absent when refType is Head";
-    return undefined;
-  },
-};
-
-/** Git URLs as Domino accepts them: a scheme URL or scp-like `user@host:path`. */
-export const GIT_URI_PATTERN = { regex: /^(?:(?:https?|ssh|git):\/\/\S+|[\w.-]+@[\w.-]+:\S+)$/i, rule: "must be a git URL (https://, ssh://, git:// or user@host:path)" };
-
-export const projectSchema: Schema = {
+export const projectSchema: SchemaFor<ProjectInputs> = {
   name: {
     kind: "string",
     required: true,
@@ -168,46 +97,20 @@ export const projectSchema: Schema = {
   description: { kind: "string", default: "", onChange: "replace" },
   visibility: { kind: "string", oneOf: PROJECT_VISIBILITIES, default: "Private", onChange: "replace" },
   ownerId: { kind: "string", dominoId: true, onChange: "replace", computedWhenAbsent: true },
-  // Compared field by field in `diff`: Domino fills in what was not given.
-  mainRepository: {
-    kind: "object",
-    fields: {
-      uri: { kind: "string", required: true, nonEmpty: true, pattern: GIT_URI_PATTERN },
-      name: { kind: "string", nonEmpty: true },
-      defaultRef: gitReferenceRule,
-      serviceProvider: { kind: "string", oneOf: GIT_SERVICE_PROVIDERS },
-      gitCredentialId: { kind: "string", nonEmpty: true },
-    },
-    onChange: "ignore",
-  },
+  // Compared field by field in `diff`: Domino fills in what was not given, and its absence
+  // changes nothing. Left out of what `read` reports as inputs, which would otherwise claim
+  // Domino's choices (and the repository's id) as declared.
+  mainRepository: { kind: "object", fields: GIT_REPOSITORY_RULES, onChange: "ignore", computedWhenAbsent: true },
   status: { kind: "string", oneOf: PROJECT_STATUSES, onChange: "update" },
   isBlocked: { kind: "boolean", validate: requiresStatus, onChange: "update" },
   blockedReason: { kind: "string", validate: requiresStatus, onChange: "update" },
   completedMessage: { kind: "string", validate: requiresStatus, onChange: "update" },
 };
 
-const STATUS_FIELDS = ["status", "isBlocked", "blockedReason", "completedMessage"] as const;
+const COMPUTED: FieldList<ProjectComputed> = { projectId: true, ownerUsername: true };
+const STATUS_FIELDS: readonly string[] = ["status", "isBlocked", "blockedReason", "completedMessage"];
 
-function canonical<T extends string>(values: readonly T[], value: string): T | string {
-  return values.find((v) => v.toLowerCase() === value.toLowerCase()) ?? value;
-}
-
-/** The main repository as Domino reports it, in input spelling, plus the credential id that Domino never returns. */
-function mainRepositoryOutput(repo: ProjectGitRepositoryV1, gitCredentialId?: string): ProjectMainRepository {
-  return {
-    id: repo.id,
-    uri: repo.uri,
-    name: repo.name,
-    defaultRef: repo.defaultRef && {
-      refType: canonical(GIT_REFERENCE_TYPES, repo.defaultRef.refType) as GitReferenceType,
-      value: repo.defaultRef.value,
-    },
-    serviceProvider: repo.serviceProvider ? (canonical(GIT_SERVICE_PROVIDERS, repo.serviceProvider) as GitServiceProvider) : undefined,
-    gitCredentialId,
-  };
-}
-
-type StatusOutputs = Pick<ProjectOutputs, (typeof STATUS_FIELDS)[number]>;
+type StatusOutputs = Pick<ProjectOutputs, "status" | "isBlocked" | "blockedReason" | "completedMessage">;
 
 function statusOutputs(from: Partial<StatusOutputs> | undefined): StatusOutputs {
   if (!from || from.status === undefined) return {};
@@ -220,44 +123,8 @@ function statusOutputs(from: Partial<StatusOutputs> | undefined): StatusOutputs 
 }
 
 /** Maps Domino's project to outputs; `recorded` supplies what Domino cannot report (status, credential id). */
-export function projectOutputs(project: ProjectV1, recorded?: Partial<ProjectOutputs & ProjectInputs>): ProjectOutputs {
-  return plainOutputs({
-    projectId: project.id,
-    name: project.name,
-    description: project.description ?? "",
-    visibility: canonical(PROJECT_VISIBILITIES, project.visibility ?? "") as ProjectVisibility,
-    ownerId: project.ownerId,
-    ownerUsername: project.ownerUsername,
-    mainRepository: project.mainRepository
-      ? mainRepositoryOutput(project.mainRepository, recorded?.mainRepository?.gitCredentialId)
-      : undefined,
-    ...statusOutputs(recorded),
-  });
-}
-
-/** Archived projects count as gone; a server that lists them marks them with a flag. */
-export function isArchived(project: ProjectV1): boolean {
-  const p = project as ProjectV1 & { archived?: unknown; isArchived?: unknown };
-  return p.archived === true || p.isArchived === true;
-}
-
-/**
- * The project, or undefined when it is unknown or archived. One GET on Domino 5.9.1+;
- * on 5.3, which cannot read one project, the project list is paged until it is found.
- */
-export async function findProject(projectId: string): Promise<ProjectV1 | undefined> {
-  let project: ProjectV1 | undefined;
-  if ((await capabilities()).projectGet) {
-    try {
-      project = await getProject(projectId);
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
-  } else {
-    project = await findInPages(listProjectsPage, (p) => p.id.toLowerCase() === projectId.toLowerCase());
-  }
-  return project && !isArchived(project) ? project : undefined;
+function projectOutputs(project: ProjectV1, recorded: Partial<ProjectOutputs>, status: StatusOutputs = statusOutputs(recorded)): ProjectOutputs {
+  return { ...projectFields(project, recorded.mainRepository?.gitCredentialId), ...status };
 }
 
 function statusBody(inputs: Partial<StatusOutputs>): ProjectStatusV1 {
@@ -269,19 +136,19 @@ function statusBody(inputs: Partial<StatusOutputs>): ProjectStatusV1 {
   };
 }
 
+/** The status as stored: Domino's answer where it gives one, else what was sent. */
+function statusFromAnswer(answer: ProjectStatusV1, sent: Partial<StatusOutputs>): StatusOutputs {
+  return statusOutputs({
+    status: canonical(PROJECT_STATUSES, answer.status ?? sent.status ?? "active"),
+    isBlocked: answer.isBlocked ?? sent.isBlocked,
+    blockedReason: answer.blockedReason ?? sent.blockedReason,
+    completedMessage: answer.completedMessage ?? sent.completedMessage,
+  });
+}
+
 /** Whether the status asked for is the one Domino gives every new project. */
 function isNewProjectStatus(inputs: Partial<StatusOutputs>): boolean {
   return inputs.status === "active" && !inputs.isBlocked && inputs.blockedReason === undefined && inputs.completedMessage === undefined;
-}
-
-function newRepositoryBody(repo: ProjectMainRepositoryInputs): NewProjectGitRepositoryV1 {
-  return plainOutputs({
-    uri: repo.uri,
-    name: repo.name,
-    defaultRef: repo.defaultRef,
-    serviceProvider: repo.serviceProvider,
-    gitCredentialId: repo.gitCredentialId,
-  });
 }
 
 /** True when a field given for the main repository differs from what the project has. */
@@ -290,9 +157,7 @@ export function mainRepositoryChanged(news: ProjectMainRepositoryInputs | undefi
   if (news === undefined || news === null) return false;
   if (containsUnknown(news)) return true;
   if (!olds) return true;
-  return (Object.keys(news) as (keyof ProjectMainRepositoryInputs)[]).some(
-    (key) => news[key] !== undefined && !sameValue(news[key], olds[key]),
-  );
+  return GIT_REPOSITORY_FIELDS.some((key) => news[key] !== undefined && !sameValue(news[key], olds[key]));
 }
 
 /**
@@ -303,9 +168,9 @@ export function mainRepositoryChanged(news: ProjectMainRepositoryInputs | undefi
 export function diffProject(olds: Partial<ProjectOutputs>, news: Partial<ProjectInputs>): pulumi.dynamic.DiffResult {
   let changed = changedFields(projectSchema, { ...olds }, { ...news });
   // Without `status` the provider leaves the status alone.
-  if (news.status === undefined) changed = changed.filter((f) => !(STATUS_FIELDS as readonly string[]).includes(f));
+  if (news.status === undefined) changed = changed.filter((f) => !STATUS_FIELDS.includes(f));
   if (mainRepositoryChanged(news.mainRepository, olds.mainRepository)) changed.push("mainRepository");
-  const replaces = changed.filter((f) => f === "mainRepository" || projectSchema[f].onChange === "replace");
+  const replaces = changed.filter((f) => !STATUS_FIELDS.includes(f));
   const result: { changes: boolean; replaces?: string[]; deleteBeforeReplace?: boolean } = { changes: changed.length > 0 };
   if (replaces.length > 0) {
     result.replaces = replaces;
@@ -318,121 +183,94 @@ export function diffProject(olds: Partial<ProjectOutputs>, news: Partial<Project
   return result;
 }
 
-async function findCreatedProject(inputs: ProjectInputs): Promise<ProjectV1 | undefined> {
-  const ownerId = inputs.ownerId ?? (await currentUser())?.id;
-  return findInPages(listProjectsPage, (p) => {
-    if (p.name !== inputs.name || isArchived(p)) return false;
-    if (ownerId) return p.ownerId === ownerId;
-    // Domino 5.3 cannot say who the caller is: recognise the project by its content.
-    return (
+/**
+ * Names are unique per owner, compared case-insensitively: a live project with the name
+ * and owner is the key. Domino 5.3 cannot say who the caller is, so there, without an
+ * owner id, any live project of that name the caller can see counts. What a create made
+ * is recognised by its whole definition.
+ */
+async function candidates(client: DominoClient, inputs: CheckedProject): Promise<Candidates<ProjectV1>> {
+  const ownerId = inputs.ownerId ?? (await client.currentUser())?.id;
+  const sameOwner = (p: ProjectV1) => ownerId === undefined || sameId(p.ownerId, ownerId);
+  return {
+    what: `project "${inputs.name}"`,
+    kind: "project",
+    settings: client.settings,
+    list: () => collectPages(client.projects.listProjectsPage),
+    idOf: (p) => p.id,
+    sameKey: (p) => !isArchived(p) && p.name.toLowerCase() === inputs.name.toLowerCase() && sameOwner(p),
+    takenHint: "take it over with `Project.get`, or choose another name",
+    matches: (p) =>
+      !isArchived(p) &&
+      sameOwner(p) &&
+      p.name === inputs.name &&
       (p.description ?? "") === inputs.description &&
-      p.visibility.toLowerCase() === inputs.visibility.toLowerCase() &&
-      (p.mainRepository?.uri ?? "") === (inputs.mainRepository?.uri ?? "")
-    );
-  });
+      (p.visibility ?? "").toLowerCase() === inputs.visibility.toLowerCase() &&
+      (p.mainRepository?.uri ?? "") === (inputs.mainRepository?.uri ?? ""),
+  };
 }
 
-export const provider = {
-  async check(_olds: unknown, news: Record<string, unknown>) {
-    const result = checkInputs<ProjectInputs>("Project", projectSchema, news);
-    const inputs = result.inputs;
-    if (inputs && inputs.status !== undefined && inputs.isBlocked === undefined) inputs.isBlocked = false;
-    return result;
+export const provider = defineProvider<CheckedProject, ProjectOutputs>({
+  kind: "Project",
+  schema: projectSchema,
+  describe: (p) => `"${p.name}"`,
+
+  checkMore(inputs) {
+    // Domino sets the status and the blocked state together: a managed status is not blocked unless asked.
+    if (inputs.status !== undefined && inputs.isBlocked === undefined) inputs.isBlocked = false;
   },
 
-  async diff(_id: string, olds: ProjectOutputs, news: ProjectInputs) {
-    return diffProject(olds, news);
-  },
+  diff: diffProject,
 
-  async create(raw: ProjectInputs & { __provider?: string }) {
-    const inputs = withoutProvider(raw) as ProjectInputs;
-    const body: NewProjectV1 = plainOutputs({
-      name: inputs.name,
-      description: inputs.description ?? "",
-      visibility: inputs.visibility ?? "Private",
-      ownerId: inputs.ownerId,
-      mainRepository: inputs.mainRepository && newRepositoryBody(inputs.mainRepository),
+  async create({ client }, inputs) {
+    const project = await createOnce<ProjectV1>({
+      ...(await candidates(client, inputs)),
+      send: () =>
+        client.projects.createProject({
+          name: inputs.name,
+          description: inputs.description,
+          visibility: inputs.visibility,
+          ...(inputs.ownerId !== undefined ? { ownerId: inputs.ownerId } : {}),
+          ...(inputs.mainRepository ? { mainRepository: repositoryBody(inputs.mainRepository) } : {}),
+        }),
     });
-    const project = await createProject(body, () => findCreatedProject(inputs));
     const id = project.id;
-    let outs = projectOutputs(project, { mainRepository: inputs.mainRepository });
-    if (inputs.status !== undefined && isNewProjectStatus(inputs)) {
-      // A new project is active and not blocked: asking for that costs no call.
-      outs = projectOutputs(project, { mainRepository: inputs.mainRepository, ...statusOutputs(inputs) });
-    } else if (inputs.status !== undefined) {
-      try {
-        const status = await setProjectStatus(id, statusBody(inputs));
-        outs = projectOutputs(project, { mainRepository: inputs.mainRepository, ...statusFromAnswer(status, inputs) });
-      } catch (err) {
-        throw partialCreate(raw, id, outs, `project ${inputs.name} (${id}) was created but its status could not be set: ${(err as Error).message}`);
-      }
-    }
-    return { id, outs };
-  },
-
-  async read(id: string, props?: Partial<ProjectOutputs>) {
-    const project = await findProject(id);
-    if (!project) return { id: "" };
-    const outs = projectOutputs(project, props);
-    const inputs = inputsFromOutputs<ProjectInputs>(projectSchema, { ...outs });
-    if (inputs.mainRepository) {
-      const { id: _repoId, ...given } = inputs.mainRepository as ProjectMainRepository;
-      inputs.mainRepository = given;
-    }
-    return { id, props: outs, inputs };
-  },
-
-  async update(id: string, olds: ProjectOutputs, news: ProjectInputs) {
-    // Only the status changes in place; everything else is as recorded.
-    const status = await setProjectStatus(id, statusBody(news));
-    const outs: ProjectOutputs = plainOutputs({
-      projectId: olds.projectId ?? id,
-      name: olds.name,
-      description: olds.description,
-      visibility: olds.visibility,
-      ownerId: olds.ownerId,
-      ownerUsername: olds.ownerUsername,
-      mainRepository: olds.mainRepository,
-      ...statusFromAnswer(status, news),
-    });
-    return { outs };
-  },
-
-  async delete(id: string) {
+    const given = { mainRepository: inputs.mainRepository };
+    if (inputs.status === undefined) return { id, outs: projectOutputs(project, given) };
+    // A new project is active and not blocked: asking for that costs no call.
+    if (isNewProjectStatus(inputs)) return { id, outs: projectOutputs(project, given, statusOutputs(inputs)) };
     try {
-      await archiveProject(id);
+      const status = await client.projects.setProjectStatus(id, statusBody(inputs));
+      return { id, outs: projectOutputs(project, given, statusFromAnswer(status, inputs)) };
     } catch (err) {
-      if (!isNotFound(err)) throw err;
+      throw partialCreate({}, id, projectOutputs(project, given), `project ${inputs.name} (${id}) was created but its status could not be set: ${(err as Error).message}`);
     }
   },
-};
 
-/** The status as stored: Domino's answer where it gives one, else what was sent. */
-function statusFromAnswer(answer: ProjectStatusV1, sent: Partial<StatusOutputs>): StatusOutputs {
-  return statusOutputs({
-    status: canonical(PROJECT_STATUSES, answer.status ?? sent.status ?? "active") as ProjectStatus,
-    isBlocked: answer.isBlocked ?? sent.isBlocked,
-    blockedReason: answer.blockedReason ?? sent.blockedReason,
-    completedMessage: answer.completedMessage ?? sent.completedMessage,
-  });
-}
+  async read({ client }, id, recorded) {
+    const project = await findProject(client, id);
+    return project && projectOutputs(project, recorded);
+  },
 
-const OUTPUTS = [
-  "projectId",
-  "name",
-  "description",
-  "visibility",
-  "ownerId",
-  "ownerUsername",
-  "mainRepository",
-  "status",
-  "isBlocked",
-  "blockedReason",
-  "completedMessage",
-] as const;
+  async update({ client }, id, olds, news) {
+    // Only the status changes in place; everything else is as recorded.
+    const status = await client.projects.setProjectStatus(id, statusBody(news));
+    return { ...olds, projectId: olds.projectId ?? id, ...statusFromAnswer(status, news) };
+  },
+
+  async delete({ client }, id) {
+    await client.projects.archiveProject(id);
+  },
+
+  async locate({ client }, inputs) {
+    return locateWith(await candidates(client, inputs), (p) => p.id);
+  },
+});
+
+export interface Project extends OutputProperties<ProjectOutputs> {}
 
 /**
- * A Domino project. Import id: the project id.
+ * A Domino project. Id for `get`: the project id.
  *
  * Replacing a project ARCHIVES the old one: changing the name, description,
  * visibility, owner or main repository creates a new project and archives the old
@@ -443,29 +281,19 @@ const OUTPUTS = [
  * on the name. A new name (or owner) creates the new project first.
  * Use `protect: true` on projects that hold work.
  *
+ * A live project with the same name and owner that already exists is not taken over
+ * silently: the create fails and names it (use `Project.get` to manage it).
+ *
  * The status fields are write-only in Domino: they show what this provider last set,
  * and refresh cannot detect a status changed in Domino's UI.
  */
-export class Project extends pulumi.dynamic.Resource {
-  /** Same as `id`. */
-  declare readonly projectId: pulumi.Output<string>;
-  declare readonly name: pulumi.Output<string>;
-  declare readonly description: pulumi.Output<string>;
-  declare readonly visibility: pulumi.Output<ProjectVisibility>;
-  declare readonly ownerId: pulumi.Output<string>;
-  declare readonly ownerUsername: pulumi.Output<string>;
-  declare readonly mainRepository: pulumi.Output<ProjectMainRepository | undefined>;
-  declare readonly status: pulumi.Output<ProjectStatus | undefined>;
-  declare readonly isBlocked: pulumi.Output<boolean | undefined>;
-  declare readonly blockedReason: pulumi.Output<string | undefined>;
-  declare readonly completedMessage: pulumi.Output<string | undefined>;
-
+export class Project extends DominoResource {
   constructor(name: string, args: ProjectArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerShim("project"), name, { ...outputSlots(OUTPUTS), ...args }, opts, "domino", "Project");
+    super({ module: "project", type: "Project", outputs: outputNames(projectSchema, COMPUTED) }, name, args, opts);
   }
 
-  /** Looks up an existing project by its id. Status fields are empty: Domino cannot read them. */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Project {
-    return new Project(name, {} as ProjectArgs, { ...opts, id });
+  /** An existing project, by its id. Status fields are empty: Domino cannot read them. */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: ProjectState, opts?: pulumi.CustomResourceOptions): Project {
+    return new Project(name, (state ?? {}) as ProjectArgs, { ...opts, id });
   }
 }

@@ -4,135 +4,170 @@
  * never removed by Domino's snapshot quota.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { addDatasetTag, DatasetRwV1, getDataset, removeDatasetTag } from "../client/datasets";
+import { DominoClient } from "../client/client";
+import { DatasetRwV1 } from "../client/datasets";
 import { isNotFound } from "../client/errors";
-import { plainOutputs } from "../client/outputs";
-import { checkInputs, diffInputs, inputsFromOutputs, joinId, outputSlots, Schema, splitId } from "./common";
-import { providerShim } from "./shim";
-
-export interface SnapshotTagArgs {
-  /** The dataset the tag belongs to. Changing it replaces the tag. */
-  datasetId: pulumi.Input<string>;
-  /** The snapshot the tag points at (a snapshot of this dataset). Moved in place. */
-  snapshotId: pulumi.Input<string>;
-  /** Unique within the dataset. Changing it replaces the tag. */
-  tagName: pulumi.Input<string>;
-}
+import { DatasetTag, tagsOf, tagTarget } from "../kit/datasets";
+import { joinId, sameId, splitId } from "../kit/ids";
+import { defineProvider } from "../kit/lifecycle";
+import { Candidates, createOnce, locateWith, releaseClaim } from "../kit/recovery";
+import { Args, DominoResource, FieldList, OutputProperties, outputNames } from "../kit/resource";
+import { SchemaFor } from "../kit/schema";
 
 export interface SnapshotTagInputs {
+  /** The dataset the tag belongs to. Changing it replaces the tag. */
   datasetId: string;
+  /** The snapshot the tag points at (a snapshot of this dataset). Moved in place. */
   snapshotId: string;
+  /** Unique within the dataset. Changing it replaces the tag. */
   tagName: string;
 }
 
-export type SnapshotTagOutputs = SnapshotTagInputs;
+/** A tag is all inputs: nothing is computed. */
+export interface SnapshotTagComputed {}
 
-export const snapshotTagSchema: Schema = {
+export type SnapshotTagOutputs = SnapshotTagInputs & SnapshotTagComputed;
+export type SnapshotTagArgs = Args<SnapshotTagInputs>;
+export type SnapshotTagState = Partial<Args<SnapshotTagOutputs>>;
+
+export const snapshotTagSchema: SchemaFor<SnapshotTagInputs> = {
   datasetId: { kind: "string", required: true, dominoId: true, onChange: "replace" },
   snapshotId: { kind: "string", required: true, dominoId: true, onChange: "update" },
   tagName: { kind: "string", required: true, nonEmpty: true, onChange: "replace" },
 };
 
+const COMPUTED: FieldList<SnapshotTagComputed> = {};
 const ID_PARTS = ["datasetId", "tagName"] as const;
+/** The kind for create claims; a tag's id is its dataset and name, so it comes back when the name is used again. */
+const CLAIM_KIND = "snapshot tag";
 
-function toOutputs(datasetId: string, tagName: string, snapshotId: string): SnapshotTagOutputs {
-  return plainOutputs({ datasetId, snapshotId, tagName });
-}
-
-/** Adds the tag and checks, from the answer, that it points where asked. */
-async function addTag(datasetId: string, tagName: string, snapshotId: string): Promise<void> {
-  const pointsThere = (d: DatasetRwV1 | undefined) => d?.tags?.[tagName] === snapshotId;
-  const dataset = await addDatasetTag(datasetId, tagName, snapshotId, async () => {
-    const d = await getDataset(datasetId);
-    return pointsThere(d) ? d : undefined;
-  });
-  if (!pointsThere(dataset)) {
-    const actual = dataset.tags?.[tagName];
-    throw new Error(
-      `tag "${tagName}" of dataset ${datasetId} points at snapshot ${actual ?? "(none)"} after adding it for snapshot ${snapshotId}: ` +
-        "the name is probably taken already; remove or import the existing tag first",
-    );
+/** Removes the tag and frees its id for a tag made again under the same name. */
+async function removeTag(client: DominoClient, datasetId: string, tagName: string): Promise<DatasetRwV1> {
+  const release = () => releaseClaim(client.settings.host, CLAIM_KIND, joinId(datasetId, tagName));
+  try {
+    const dataset = await client.datasets.removeDatasetTag(datasetId, tagName);
+    release();
+    return dataset;
+  } catch (err) {
+    // Already gone: free too.
+    if (isNotFound(err)) release();
+    throw err;
   }
 }
 
-export const provider = {
-  async check(_olds: unknown, news: Record<string, unknown>) {
-    return checkInputs<SnapshotTagInputs>("SnapshotTag", snapshotTagSchema, news);
-  },
+function toOutputs(datasetId: string, tagName: string, snapshotId: string): SnapshotTagOutputs {
+  return { datasetId, snapshotId, tagName };
+}
 
-  async diff(_id: string, olds: SnapshotTagOutputs, news: SnapshotTagInputs) {
-    return diffInputs(snapshotTagSchema, { ...olds }, { ...news });
-  },
+/**
+ * The name is the key (compared as Domino does, exactly): a tag of that name already on
+ * the dataset is refused before anything is sent (Domino would refuse it too), and what a
+ * create made is recognised by the name pointing at the requested snapshot (in create
+ * recovery, a tag that was not there before). `before` is the dataset as it is just
+ * before (a remove's answer), when the caller has it: the first list is then not read.
+ */
+function candidates(client: DominoClient, inputs: SnapshotTagInputs, before?: DatasetRwV1): Candidates<DatasetTag> {
+  const { datasetId, tagName, snapshotId } = inputs;
+  let known = before;
+  return {
+    what: `tag "${tagName}" of dataset ${datasetId}`,
+    kind: CLAIM_KIND,
+    settings: client.settings,
+    list: async () => {
+      const dataset = known ?? (await client.datasets.getDataset(datasetId));
+      known = undefined;
+      return tagsOf(dataset);
+    },
+    idOf: (t) => joinId(datasetId, t.tagName),
+    sameKey: (t) => t.tagName === tagName,
+    takenHint: "take it over with `SnapshotTag.get`, or choose another name",
+    matches: (t) => t.tagName === tagName && sameId(t.snapshotId, snapshotId),
+  };
+}
 
-  async create(inputs: SnapshotTagInputs & { __provider?: string }) {
-    await addTag(inputs.datasetId, inputs.tagName, inputs.snapshotId);
+/** Adds the tag, made once, and checks from the answer that it points where asked. */
+async function addTag(client: DominoClient, inputs: SnapshotTagInputs, before?: DatasetRwV1): Promise<void> {
+  const { datasetId, tagName, snapshotId } = inputs;
+  await createOnce<DatasetTag>({
+    ...candidates(client, inputs, before),
+    async send() {
+      const dataset = await client.datasets.addDatasetTag(datasetId, tagName, snapshotId);
+      const actual = tagTarget(dataset, tagName);
+      if (!sameId(actual, snapshotId)) {
+        throw new Error(
+          `tag "${tagName}" of dataset ${datasetId} points at snapshot ${actual ?? "(none)"} after adding it for snapshot ${snapshotId}: ` +
+            "the name was probably taken meanwhile; remove the other tag or take it over with `SnapshotTag.get`",
+        );
+      }
+      return { tagName, snapshotId };
+    },
+  });
+}
+
+export const provider = defineProvider<SnapshotTagInputs, SnapshotTagOutputs>({
+  kind: "SnapshotTag",
+  schema: snapshotTagSchema,
+  describe: (t) => `"${t.tagName}"`,
+
+  async create({ client }, inputs) {
+    await addTag(client, inputs);
     return { id: joinId(inputs.datasetId, inputs.tagName), outs: toOutputs(inputs.datasetId, inputs.tagName, inputs.snapshotId) };
   },
 
-  async read(id: string, _props?: Partial<SnapshotTagOutputs>) {
+  async read({ client }, id) {
     const { datasetId, tagName } = splitId("SnapshotTag", id, ID_PARTS);
-    let dataset: DatasetRwV1;
-    try {
-      dataset = await getDataset(datasetId);
-    } catch (err) {
-      if (isNotFound(err)) return { id: "" };
-      throw err;
-    }
-    const snapshotId = dataset.tags?.[tagName];
-    if (snapshotId === undefined) return { id: "" };
-    const outs = toOutputs(datasetId, tagName, snapshotId);
-    return { id, props: outs, inputs: inputsFromOutputs<SnapshotTagInputs>(snapshotTagSchema, { ...outs }) };
+    // A dataset that is gone answers 404: so is the tag.
+    const snapshotId = tagTarget(await client.datasets.getDataset(datasetId), tagName);
+    return snapshotId === undefined ? undefined : toOutputs(datasetId, tagName, snapshotId);
   },
 
   /**
    * Moves the tag. Whether adding an existing name re-points it is not documented, so the
    * tag is removed and added again. A remove that finds it already gone is fine: a
-   * retried update after a failed add starts from there.
+   * retried update after a failed add starts from there. The remove's answer (the dataset
+   * without the tag) is the state the add starts from.
    */
-  async update(_id: string, olds: SnapshotTagOutputs, news: SnapshotTagInputs) {
+  async update({ client }, _id, olds, news) {
+    let afterRemove: DatasetRwV1 | undefined;
     try {
-      await removeDatasetTag(olds.datasetId, olds.tagName);
+      afterRemove = await removeTag(client, olds.datasetId, olds.tagName);
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
-    await addTag(olds.datasetId, olds.tagName, news.snapshotId);
-    return { outs: toOutputs(olds.datasetId, olds.tagName, news.snapshotId) };
+    await addTag(client, { datasetId: olds.datasetId, tagName: olds.tagName, snapshotId: news.snapshotId }, afterRemove);
+    return toOutputs(olds.datasetId, olds.tagName, news.snapshotId);
   },
 
-  async delete(id: string, props: SnapshotTagOutputs) {
+  async delete({ client }, id, props) {
     const { datasetId, tagName } = props.tagName ? props : splitId("SnapshotTag", id, ID_PARTS);
-    try {
-      await removeDatasetTag(datasetId, tagName);
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
+    await removeTag(client, datasetId, tagName);
   },
-};
 
-const OUTPUTS = ["datasetId", "snapshotId", "tagName"] as const;
+  async locate({ client }, inputs) {
+    return locateWith(candidates(client, inputs), (t) => joinId(inputs.datasetId, t.tagName));
+  },
+});
+
+export interface SnapshotTag extends OutputProperties<SnapshotTagOutputs> {}
 
 /**
- * A tag on a dataset snapshot. Import id: `<datasetId>/<tagName>` (the tag name as is; it
- * may contain slashes).
+ * A tag on a dataset snapshot. Id for `get`: `<datasetId>/<tagName>` (the tag name as is;
+ * it may contain slashes).
  *
  * - Pointing the tag at another snapshot moves it in place (Domino has no documented way
  *   to re-point a name, so the tag is removed and added again: for a moment it does not
  *   exist).
  * - Changing `datasetId` or `tagName` replaces the tag.
- * - A name the dataset already uses is not taken over: Domino refuses it, and an answer
- *   that shows the name pointing at another snapshot fails the create.
+ * - A name the dataset already uses is not taken over: the create fails before anything
+ *   is sent, naming the tag (take it over with `SnapshotTag.get`).
  */
-export class SnapshotTag extends pulumi.dynamic.Resource {
-  declare readonly datasetId: pulumi.Output<string>;
-  declare readonly snapshotId: pulumi.Output<string>;
-  declare readonly tagName: pulumi.Output<string>;
-
+export class SnapshotTag extends DominoResource {
   constructor(name: string, args: SnapshotTagArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerShim("snapshot-tag"), name, { ...outputSlots(OUTPUTS), ...args }, opts, "domino", "SnapshotTag");
+    super({ module: "snapshot-tag", type: "SnapshotTag", outputs: outputNames(snapshotTagSchema, COMPUTED) }, name, args, opts);
   }
 
-  /** Looks up an existing tag by its id, `<datasetId>/<tagName>`. */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): SnapshotTag {
-    return new SnapshotTag(name, {} as SnapshotTagArgs, { ...opts, id });
+  /** An existing tag, by its id `<datasetId>/<tagName>`. */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: SnapshotTagState, opts?: pulumi.CustomResourceOptions): SnapshotTag {
+    return new SnapshotTag(name, (state ?? {}) as SnapshotTagArgs, { ...opts, id });
   }
 }

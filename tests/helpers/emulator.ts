@@ -6,8 +6,7 @@
  */
 import { EmulatorOptions, RunningEmulator, startEmulator } from "../../emulator";
 import type { FailRule, FaultMatch, FaultRule } from "../../emulator";
-import { resetCapabilities } from "../../provider/client/capabilities";
-import { resetConfiguration } from "../../provider/config";
+import { configureFromValues } from "../../provider/config";
 
 export interface EmulatorFixture {
   readonly emulator: RunningEmulator;
@@ -99,8 +98,7 @@ export function useEmulator(options: EmulatorOptions = {}): EmulatorFixture {
       await control(fixture.url, "DELETE", "/faults/rules");
     },
     actAs(user) {
-      process.env.DOMINO_USER_API_KEY = fixture.emulator.users[user].apiKey;
-      resetCapabilities();
+      connectAs(fixture.emulator.users[user].apiKey);
     },
   };
 
@@ -115,10 +113,14 @@ export function useEmulator(options: EmulatorOptions = {}): EmulatorFixture {
     delete process.env.DOMINO_AUTH_STYLE;
   });
 
+  // A new client per test (and per user): nothing learnt about the server carries over.
+  const connectAs = (apiKey: string) => {
+    process.env.DOMINO_USER_API_KEY = apiKey;
+    configureFromValues({ get: () => undefined });
+  };
+
   beforeEach(async () => {
-    resetConfiguration();
-    resetCapabilities();
-    process.env.DOMINO_USER_API_KEY = fixture.emulator.users.admin.apiKey;
+    connectAs(fixture.emulator.users.admin.apiKey);
     await fetch(`${fixture.url}/__emulator/reset`, { method: "POST" });
     await fetch(`${fixture.url}/__emulator/faults`, {
       method: "PUT",

@@ -1,40 +1,15 @@
+/** The request core: retry policy by method and status, deadlines, redirects, auth, paging. */
 import * as http from "http";
 import { AddressInfo } from "net";
-import { resetCapabilities } from "../../provider/client/capabilities";
+import { DominoClient } from "../../provider/client/client";
 import { DominoApiError, DominoNetworkError } from "../../provider/client/errors";
-import { backoffDelay, call, parseRetryAfter } from "../../provider/client/http";
+import { backoffDelay, parseRetryAfter, RequestCore } from "../../provider/client/http";
 import { collectPages, findInPages, paginate } from "../../provider/client/pagination";
-import { createProject, getProject, listProjectsPage, ProjectV1 } from "../../provider/client/projects";
-import { DominoConfigError, resetConfiguration, resolveSettings } from "../../provider/config";
-import { provider as projectProvider } from "../../provider/resources/project";
+import { ProjectV1 } from "../../provider/client/projects";
+import { OperationScope, runInScope } from "../../provider/client/scope";
+import { activeClient, configureFromValues } from "../../provider/config";
+import { collectSettings, DominoSettings, parseSettings } from "../../provider/settings";
 import { useEmulator } from "../helpers/emulator";
-
-const ENV_KEYS = [
-  "DOMINO_API_HOST",
-  "DOMINO_USER_API_KEY",
-  "DOMINO_API_KEY",
-  "DOMINO_AUTH_STYLE",
-  "DOMINO_REQUEST_TIMEOUT_MS",
-  "DOMINO_MAX_RETRIES",
-  "DOMINO_RETRY_BASE_DELAY_MS",
-  "DOMINO_RETRY_MAX_DELAY_MS",
-];
-
-/** Saves the settings environment before each test and puts it back after. */
-function isolateEnvironment(): void {
-  const saved: Record<string, string | undefined> = {};
-  beforeEach(() => {
-    for (const k of ENV_KEYS) saved[k] = process.env[k];
-    resetConfiguration();
-    resetCapabilities();
-  });
-  afterEach(() => {
-    for (const k of ENV_KEYS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
-  });
-}
 
 type Reply = (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void;
 
@@ -47,8 +22,8 @@ interface ScriptedServer {
   close(): Promise<void>;
 }
 
-/** A tiny server that answers the n-th request with `replies[n]` (the last reply repeats). */
-async function scriptedServer(replies: Reply[]): Promise<ScriptedServer> {
+/** A tiny loopback server that answers the n-th request with `replies[n]` (the last reply repeats). */
+async function scriptedServer(replies: Reply[], host = "127.0.0.1"): Promise<ScriptedServer> {
   const seen: string[] = [];
   const headers: http.IncomingHttpHeaders[] = [];
   const server = http.createServer((req, res) => {
@@ -61,10 +36,10 @@ async function scriptedServer(replies: Reply[]): Promise<ScriptedServer> {
       replies[Math.min(n, replies.length - 1)](req, res, body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     seen,
     headers,
     close: () =>
@@ -85,115 +60,164 @@ const json =
 const dropConnection: Reply = (req) => req.socket.destroy();
 const neverAnswer: Reply = () => undefined;
 
-describe("client against a scripted server", () => {
-  isolateEnvironment();
-  let server: ScriptedServer | undefined;
+function settingsFor(url: string, overrides: Record<string, string> = {}): DominoSettings {
+  const values: Record<string, string> = {
+    "domino:host": url,
+    "domino:apiKey": "test-key",
+    "domino:retryBaseDelayMs": "1",
+    "domino:retryMaxDelayMs": "2000",
+    "domino:maxRetries": "5",
+    "domino:requestTimeoutMs": "2000",
+    ...overrides,
+  };
+  return parseSettings(collectSettings({ get: (k) => values[k] }, {}));
+}
 
-  async function serve(replies: Reply[]): Promise<ScriptedServer> {
-    server = await scriptedServer(replies);
-    process.env.DOMINO_API_HOST = server.url;
-    process.env.DOMINO_USER_API_KEY = "test-key";
-    delete process.env.DOMINO_AUTH_STYLE;
-    process.env.DOMINO_RETRY_BASE_DELAY_MS = "1";
-    process.env.DOMINO_RETRY_MAX_DELAY_MS = "2000";
-    process.env.DOMINO_MAX_RETRIES = "5";
-    process.env.DOMINO_REQUEST_TIMEOUT_MS = "2000";
-    return server;
+describe("request core against a scripted server", () => {
+  const servers: ScriptedServer[] = [];
+  async function serve(replies: Reply[], host?: string): Promise<ScriptedServer> {
+    const s = await scriptedServer(replies, host);
+    servers.push(s);
+    return s;
   }
-
   afterEach(async () => {
-    await server?.close();
-    server = undefined;
+    await Promise.all(servers.splice(0).map((s) => s.close()));
   });
 
-  const get = () => call<{ ok: boolean }>({ operation: "read thing", method: "GET", path: "/api/thing" });
+  const get = (core: RequestCore) => core.call<{ ok: boolean }>({ operation: "read thing", method: "GET", path: "/api/thing" });
+  const post = (core: RequestCore) => core.call<{ ok: boolean }>({ operation: "create thing", method: "POST", path: "/api/thing", body: {} });
 
-  it("retries 429, 502, 503 and 504, then returns the answer", async () => {
-    const s = await serve([json(429, {}), json(502, {}), json(503, {}), json(504, {}), json(200, { ok: true })]);
-    await expect(get()).resolves.toEqual({ ok: true });
-    expect(s.seen).toEqual(Array(5).fill("GET /api/thing"));
+  it("retries a GET on 408, 429, 500, 502, 503 and 504, then returns the answer", async () => {
+    const s = await serve([json(408, {}), json(429, {}), json(500, {}), json(502, {}), json(503, {}), json(504, {}), json(200, { ok: true })]);
+    const core = new RequestCore(settingsFor(s.url, { "domino:maxRetries": "6" }));
+    await expect(get(core)).resolves.toEqual({ ok: true });
+    expect(s.seen).toHaveLength(7);
+  });
+
+  it("retries PUT and DELETE like a GET", async () => {
+    const s = await serve([json(500, {}), json(200, { ok: true }), json(503, {}), json(200, { ok: true })]);
+    const core = new RequestCore(settingsFor(s.url));
+    await core.call({ operation: "set thing", method: "PUT", path: "/api/thing", body: { a: 1 } });
+    await core.call({ operation: "remove thing", method: "DELETE", path: "/api/thing" });
+    expect(s.seen).toEqual(["PUT /api/thing", "PUT /api/thing", "DELETE /api/thing", "DELETE /api/thing"]);
   });
 
   it("honours Retry-After", async () => {
-    const s = await serve([json(429, { message: "slow down" }, { "Retry-After": "1" }), json(200, { ok: true })]);
+    const s = await serve([json(429, {}, { "Retry-After": "1" }), json(200, { ok: true })]);
+    const core = new RequestCore(settingsFor(s.url));
     const started = Date.now();
-    await expect(get()).resolves.toEqual({ ok: true });
+    await get(core);
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-    expect(s.seen).toHaveLength(2);
-    expect(parseRetryAfter("2")).toBe(2000);
-    expect(parseRetryAfter(new Date(Date.now() + 3000).toUTCString(), Date.now())).toBeGreaterThan(1000);
-    const settings = { ...resolveSettings(), retryBaseDelayMs: 10, retryMaxDelayMs: 5000 };
-    expect(backoffDelay(0, settings, 1500, () => 0)).toBe(1500);
-    expect(backoffDelay(0, settings, 60_000, () => 0)).toBe(5000);
+    expect(parseRetryAfter("3")).toBe(3000);
+    expect(parseRetryAfter(new Date(Date.now() + 2000).toUTCString())).toBeGreaterThan(500);
+    expect(parseRetryAfter("soon")).toBeUndefined();
+    expect(backoffDelay(3, { retryBaseDelayMs: 100, retryMaxDelayMs: 500 }, undefined, () => 0.999)).toBe(499);
+    expect(backoffDelay(0, { retryBaseDelayMs: 100, retryMaxDelayMs: 500 }, 300, () => 0)).toBe(300);
   });
 
-  it("gives up after the configured retries with an error naming operation, status and Domino's message", async () => {
-    const s = await serve([json(503, { requestId: "r-9", errors: ["maintenance"] })]);
-    process.env.DOMINO_MAX_RETRIES = "2";
-    const err = await get().catch((e: unknown) => e);
+  it("gives up after the configured retries, naming operation, status, Domino's message, attempts and time", async () => {
+    const s = await serve([json(503, { errors: ["busy"] })]);
+    const core = new RequestCore(settingsFor(s.url, { "domino:maxRetries": "2" }));
+    const err = await get(core).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DominoApiError);
-    expect((err as Error).message).toBe("read thing failed: GET /api/thing answered HTTP 503: maintenance (request id r-9)");
+    expect((err as Error).message).toMatch(/^read thing failed: GET \/api\/thing answered HTTP 503: busy \(gave up after 3 attempts in \d+\.\d s\)$/);
     expect(s.seen).toHaveLength(3);
   });
 
-  it("reads each of Domino's error body shapes, and does not retry other errors", async () => {
-    for (const [body, message] of [
-      [{ requestId: "r-1", errors: ["a is not a valid ID", "second"] }, "HTTP 400: a is not a valid ID; second (request id r-1)"],
-      [{ message: "name: must not be null" }, "HTTP 400: name: must not be null"],
-      [{ error: "Project not found" }, "HTTP 400: Project not found"],
-    ] as const) {
-      const s = await serve([json(400, body)]);
-      await expect(get()).rejects.toThrow(`read thing failed: GET /api/thing answered ${message}`);
-      expect(s.seen).toHaveLength(1);
-      await s.close();
-    }
-    const s = await serve([json(500, { error: "boom" })]);
-    await expect(get()).rejects.toThrow("answered HTTP 500: boom");
-    expect(s.seen).toHaveLength(1);
+  it("reads each of Domino's error body shapes, and never retries other 4xx", async () => {
+    const s = await serve([
+      json(400, { requestId: "r1", errors: ["name is taken", "try another"] }),
+      json(400, { message: "bad body" }),
+      json(404, { error: "no such thing" }),
+      (_req, res) => {
+        res.writeHead(401, { "Content-Type": "text/html" });
+        res.end("<html>nope</html>");
+      },
+    ]);
+    const core = new RequestCore(settingsFor(s.url));
+    await expect(get(core)).rejects.toThrow("read thing failed: GET /api/thing answered HTTP 400: name is taken; try another (request id r1)");
+    await expect(get(core)).rejects.toThrow("answered HTTP 400: bad body");
+    await expect(get(core)).rejects.toMatchObject({ status: 404, dominoMessage: "no such thing" });
+    await expect(get(core)).rejects.toThrow("answered HTTP 401: <html>nope</html>");
+    expect(s.seen).toHaveLength(4);
   });
 
-  it("retries a reset connection and a timeout", async () => {
+  it("retries a GET after a reset connection and after a timeout", async () => {
     const s = await serve([dropConnection, neverAnswer, json(200, { ok: true })]);
-    process.env.DOMINO_REQUEST_TIMEOUT_MS = "150";
-    await expect(get()).resolves.toEqual({ ok: true });
+    const core = new RequestCore(settingsFor(s.url, { "domino:requestTimeoutMs": "200" }));
+    await expect(get(core)).resolves.toEqual({ ok: true });
     expect(s.seen).toHaveLength(3);
   });
 
-  it("names the timeout when every attempt times out", async () => {
-    await serve([neverAnswer]);
-    process.env.DOMINO_REQUEST_TIMEOUT_MS = "50";
-    process.env.DOMINO_MAX_RETRIES = "1";
-    const err = await get().catch((e: unknown) => e);
+  it("names the host, the wait and the attempts when every attempt times out", async () => {
+    const s = await serve([neverAnswer]);
+    const core = new RequestCore(settingsFor(s.url, { "domino:requestTimeoutMs": "100", "domino:maxRetries": "1" }));
+    const err = await get(core).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DominoNetworkError);
-    expect((err as Error).message).toBe("read thing failed: GET /api/thing got no answer (TIMEOUT): no answer within 50 ms");
+    expect((err as Error).message).toMatch(
+      new RegExp(`^read thing failed: GET ${s.url}/api/thing got no answer \\(TIMEOUT\\): no answer within 0\\.1 s \\(gave up after 2 attempts in \\d\\.\\d s\\)$`),
+    );
   });
 
-  it("retries a create whose answer was lost only after finding nothing", async () => {
-    const s = await serve([dropConnection, json(200, { project: { id: "p1" } })]);
-    const findExisting = jest.fn(async () => undefined);
-    await expect(createProject({ name: "p", description: "", visibility: "Private" }, findExisting)).resolves.toEqual({ id: "p1" });
-    expect(findExisting).toHaveBeenCalledTimes(1);
-    expect(s.seen).toEqual(["POST /api/projects/beta/projects", "POST /api/projects/beta/projects"]);
+  it("stops at the operation's deadline, whatever the retries left", async () => {
+    const s = await serve([neverAnswer]);
+    const core = new RequestCore(settingsFor(s.url, { "domino:requestTimeoutMs": "200", "domino:maxRetries": "20" }));
+    const progress: string[] = [];
+    const started = Date.now();
+    const scope: OperationScope = { label: "read thing", startedAt: started, deadline: started + 700, progress: (m) => progress.push(m) };
+    const err = await runInScope(scope, () => get(core)).catch((e: unknown) => e);
+    const took = Date.now() - started;
+    expect(err).toBeInstanceOf(DominoNetworkError);
+    expect(took).toBeLessThan(1500);
+    expect((err as DominoNetworkError).attempts).toBeGreaterThanOrEqual(2);
+    // Each retry was said, so a slow operation is never silent.
+    expect(progress[0]).toMatch(/^read thing \(GET \/api\/thing\) got TIMEOUT; retrying in \d\.\d s \(attempt 2 of 21\)$/);
   });
 
-  it("does not repeat an ambiguous create it cannot look for, but does repeat one turned away with 429", async () => {
-    const s = await serve([dropConnection, json(429, {}), json(200, { ok: true })]);
-    const post = () => call({ operation: "create thing", method: "POST", path: "/api/thing", body: {} });
-    await expect(post()).rejects.toThrow(/^create thing failed: POST \/api\/thing got no answer/);
-    expect(s.seen).toHaveLength(1);
-    await expect(post()).resolves.toEqual({ ok: true });
-    expect(s.seen).toHaveLength(3);
+  it("does not repeat a POST that may have committed, and marks it so; repeats one turned away with 429", async () => {
+    const s = await serve([dropConnection, json(500, {}), json(503, {}), json(400, { message: "bad" }), json(429, {}), json(200, { ok: true })]);
+    const core = new RequestCore(settingsFor(s.url));
+    await expect(post(core)).rejects.toMatchObject({ code: "ECONNRESET", maybeCommitted: true });
+    await expect(post(core)).rejects.toMatchObject({ status: 500, maybeCommitted: true });
+    await expect(post(core)).rejects.toMatchObject({ status: 503, maybeCommitted: true });
+    // A 4xx is a definite answer: nothing was made.
+    await expect(post(core)).rejects.toMatchObject({ status: 400, maybeCommitted: false });
+    await expect(post(core)).resolves.toEqual({ ok: true });
+    expect(s.seen).toHaveLength(6);
+  });
+
+  it("retries a POST whose connection was refused: it never reached the server", async () => {
+    const s = await serve([json(200, { ok: true })]);
+    const port = new URL(s.url).port;
+    await s.close();
+    const core = new RequestCore(settingsFor(`http://127.0.0.1:${port}`, { "domino:maxRetries": "2" }));
+    const err = await post(core).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "ECONNREFUSED", maybeCommitted: false, attempts: 3 });
+  });
+
+  it("never follows a redirect, so the key never reaches another address", async () => {
+    const other = await serve([json(200, { ok: true })], "127.0.0.3");
+    const s = await serve([json(302, {}, { Location: `${other.url}/api/thing` }), json(307, {}, { Location: `${other.url}/api/thing` })], "127.0.0.2");
+    const core = new RequestCore(settingsFor(s.url));
+    await expect(get(core)).rejects.toThrow(`read thing failed: GET /api/thing answered HTTP 302: the server redirects to ${other.url}/api/thing, which is not followed`);
+    await expect(post(core)).rejects.toThrow(/answered HTTP 307: the server redirects to/);
+    expect(other.seen).toEqual([]);
   });
 
   it("sends the API key header, or a bearer token when configured", async () => {
     const s = await serve([json(200, { ok: true })]);
-    await get();
-    process.env.DOMINO_AUTH_STYLE = "bearer";
-    await get();
+    await get(new RequestCore(settingsFor(s.url)));
+    await get(new RequestCore(settingsFor(s.url, { "domino:authStyle": "bearer" })));
     expect(s.headers[0]["x-domino-api-key"]).toBe("test-key");
     expect(s.headers[0].authorization).toBeUndefined();
     expect(s.headers[1].authorization).toBe("Bearer test-key");
     expect(s.headers[1]["x-domino-api-key"]).toBeUndefined();
+  });
+
+  it("keeps a path prefix of the host", async () => {
+    const s = await serve([json(200, { ok: true })]);
+    await get(new RequestCore(settingsFor(`${s.url}/domino/`)));
+    expect(s.seen).toEqual(["GET /domino/api/thing"]);
   });
 
   it("pages until a short page, using the limit the server says it used", async () => {
@@ -206,97 +230,98 @@ describe("client against a scripted server", () => {
         json(200, { projects: all.slice(offset, offset + 2), metadata: { offset, limit: 2, totalCount: 5 } })(req, res, "");
       },
     ]);
-    expect((await collectPages(listProjectsPage)).map((p) => p.id)).toEqual(["p0", "p1", "p2", "p3", "p4"]);
+    const client = new DominoClient(settingsFor(s.url));
+    expect((await collectPages(client.projects.listProjectsPage)).map((p) => p.id)).toEqual(["p0", "p1", "p2", "p3", "p4"]);
     expect(s.seen).toEqual([
       "GET /api/projects/beta/projects?offset=0&limit=999",
       "GET /api/projects/beta/projects?offset=2&limit=999",
       "GET /api/projects/beta/projects?offset=4&limit=999",
     ]);
     s.seen.length = 0;
-    expect((await findInPages(listProjectsPage, (p) => p.id === "p2"))?.name).toBe("n2");
+    expect((await findInPages(client.projects.listProjectsPage, (p) => p.id === "p2"))?.name).toBe("n2");
     expect(s.seen).toHaveLength(2);
   });
 
   it("accepts project list items wrapped as {project}", async () => {
-    await serve([json(200, { projects: [{ project: { id: "p1", name: "a" } }, { id: "p2", name: "b" }], metadata: { offset: 0, limit: 999 } })]);
-    expect((await collectPages(listProjectsPage)).map((p) => p.id)).toEqual(["p1", "p2"]);
+    const s = await serve([json(200, { projects: [{ project: { id: "p1", name: "a" } }, { id: "p2", name: "b" }], metadata: { offset: 0, limit: 999 } })]);
+    const client = new DominoClient(settingsFor(s.url));
+    expect((await collectPages(client.projects.listProjectsPage)).map((p) => p.id)).toEqual(["p1", "p2"]);
   });
 });
 
-describe("missing settings", () => {
-  isolateEnvironment();
+describe("connection check", () => {
+  const servers: ScriptedServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
 
-  it("says how to set the host and the key", async () => {
-    delete process.env.DOMINO_API_HOST;
-    process.env.DOMINO_USER_API_KEY = "k";
-    const noHost = await getProject("65f0b0000000000000000001").catch((e: unknown) => e);
-    expect(noHost).toBeInstanceOf(DominoConfigError);
-    expect((noHost as Error).message).toMatch(/domino:host.*DOMINO_API_HOST/);
+  it("names the refused key, the host and the fix", async () => {
+    const s = await scriptedServer([json(401, { message: "Invalid API key" })]);
+    servers.push(s);
+    const client = new DominoClient(settingsFor(s.url));
+    await expect(client.verifyConnection()).rejects.toThrow(
+      `domino:apiKey was refused by ${s.url} (HTTP 401: Invalid API key); check the key, or set domino:authStyle bearer if it is an access token`,
+    );
+  });
 
-    process.env.DOMINO_API_HOST = "https://domino.example.com";
-    delete process.env.DOMINO_USER_API_KEY;
-    delete process.env.DOMINO_API_KEY;
-    await expect(projectProvider.read("65f0b0000000000000000001", {})).rejects.toThrow(/domino:apiKey.*DOMINO_USER_API_KEY/);
+  it("gives up on a host that never answers within its own short bound", async () => {
+    const s = await scriptedServer([neverAnswer]);
+    servers.push(s);
+    const client = new DominoClient(settingsFor(s.url, { "domino:requestTimeoutMs": "30000" }));
+    const started = Date.now();
+    const err = await client.verifyConnection().catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(11_500);
+    expect((err as Error).message).toMatch(new RegExp(`^${s.url} did not answer within 10 s \\(3 attempts; last: TIMEOUT`));
+  }, 20_000);
 
-    process.env.DOMINO_USER_API_KEY = "k";
-    process.env.DOMINO_MAX_RETRIES = "many";
-    await expect(getProject("65f0b0000000000000000001")).rejects.toThrow('environment variable DOMINO_MAX_RETRIES must be an integer >= 0, got "many"');
+  it("on Domino 5.3, proves the key with a one-item project list", async () => {
+    const s = await scriptedServer([json(404, { error: "Not Found" }), json(200, { projects: [], metadata: {} })]);
+    servers.push(s);
+    const client = new DominoClient(settingsFor(s.url));
+    await client.verifyConnection();
+    expect(await client.capabilities()).toMatchObject({ surface: "5.3" });
+    expect(s.seen).toEqual(["GET /api/users/v1/self", "GET /api/projects/beta/projects?offset=0&limit=1"]);
   });
 });
 
 describe("client against the emulator", () => {
   const env = useEmulator({ dominoVersion: "6.3" });
 
-  const listProjects = async () => (await env.api<{ projects: ProjectV1[] }>("GET", "/api/projects/beta/projects?limit=999")).body.projects;
-
-  it("never duplicates a create whose answer was dropped after it was committed", async () => {
-    const body = { name: "dropped", description: "", visibility: "Private" };
-    const findExisting = jest.fn(async () => (await listProjects()).find((p) => p.name === "dropped"));
-    await env.api("PUT", "/__emulator/faults", { dropResponseRate: 1 });
-    await env.resetRequestCounts();
-    const project = await createProject(body, findExisting);
-    await env.api("PUT", "/__emulator/faults", { dropResponseRate: 0 });
-    expect(findExisting).toHaveBeenCalledTimes(1);
-    // One POST, then the lookup (made here through the test's own list call): no second POST.
-    expect((await env.requestCounts()).byRoute).toEqual({ "POST /api/projects/beta/projects": 1, "GET /api/projects/beta/projects": 1 });
-    expect((await listProjects()).filter((p) => p.name === "dropped").map((p) => p.id)).toEqual([project.id]);
-  });
-
   it("surfaces Domino's message with the operation and status", async () => {
-    await expect(getProject("65f0b00000000000000000ff")).rejects.toThrow(
+    const client = await activeClient();
+    await expect(client.projects.getProject("65f0b00000000000000000ff")).rejects.toThrow(
       /^read project failed: GET \/api\/projects\/v1\/projects\/65f0b00000000000000000ff answered HTTP 404: .+/,
     );
-    const err = await getProject("nope").catch((e: unknown) => e);
+    const err = await client.projects.getProject("nope").catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 400, operation: "read project" });
     expect((err as Error).message).toMatch(/answered HTTP 400: .*nope.*valid ID/);
   });
 
   it("pages across pages of the real list", async () => {
-    for (const name of ["a", "b", "c", "d", "e"]) await createProject({ name, description: "", visibility: "Private" });
+    const client = await activeClient();
+    for (const name of ["a", "b", "c", "d", "e"]) await client.projects.createProject({ name, description: "", visibility: "Private" });
     await env.resetRequestCounts();
     const names: string[] = [];
-    for await (const p of paginate(listProjectsPage, 2)) names.push(p.name);
+    for await (const p of paginate<ProjectV1>(client.projects.listProjectsPage, 2)) names.push(p.name);
     expect(names.sort()).toEqual(["a", "b", "c", "d", "e"]);
     expect((await env.requestCounts()).byRoute).toEqual({ "GET /api/projects/beta/projects": 3 });
   });
 
   it("waits out the emulator's rate limit as Retry-After says", async () => {
-    const savedMax = process.env.DOMINO_RETRY_MAX_DELAY_MS;
-    process.env.DOMINO_RETRY_MAX_DELAY_MS = "2000";
-    try {
-      await env.api("PUT", "/__emulator/faults", { rateLimit: 1, retryAfterSeconds: 1 });
-      await env.resetRequestCounts();
-      const project = await createProject({ name: "limited", description: "", visibility: "Private" });
-      const started = Date.now();
-      await expect(getProject(project.id)).resolves.toMatchObject({ name: "limited" });
-      expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-      await env.api("PUT", "/__emulator/faults", { rateLimit: 0 });
-      expect((await env.requestCounts()).byRoute).toEqual({
-        "POST /api/projects/beta/projects": 1,
-        "GET /api/projects/v1/projects/{projectId}": 2,
-      });
-    } finally {
-      process.env.DOMINO_RETRY_MAX_DELAY_MS = savedMax;
-    }
+    // The fixture caps backoff at 50 ms; a server's Retry-After is honoured up to this cap.
+    configureFromValues({ get: (k) => (k === "domino:retryMaxDelayMs" ? "2000" : undefined) });
+    const client = await activeClient();
+    await env.api("PUT", "/__emulator/faults", { rateLimit: 1, retryAfterSeconds: 1 });
+    await env.resetRequestCounts();
+    // The create takes the one request a second allows; the read right after is turned away once.
+    const project = await client.projects.createProject({ name: "limited", description: "", visibility: "Private" });
+    const started = Date.now();
+    await expect(client.projects.getProject(project.id)).resolves.toMatchObject({ name: "limited" });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    await env.api("PUT", "/__emulator/faults", { rateLimit: 0 });
+    expect((await env.requestCounts()).byRoute).toEqual({
+      "POST /api/projects/beta/projects": 1,
+      "GET /api/projects/v1/projects/{projectId}": 2,
+    });
   });
 });

@@ -1,8 +1,13 @@
-import * as projectsClient from "../../provider/client/projects";
-import { UNKNOWN } from "../../provider/resources/common";
-import { CollaboratorInputs, CollaboratorOutputs, provider } from "../../provider/resources/collaborator";
-import { provider as projectProvider, ProjectInputs } from "../../provider/resources/project";
+import * as pulumi from "@pulumi/pulumi";
+import { UNKNOWN } from "../../provider/kit/schema";
+import { CollaboratorInputs, CollaboratorOutputs, provider as defined } from "../../provider/resources/collaborator";
+import { provider as definedProject, ProjectInputs } from "../../provider/resources/project";
 import { EmulatorFixture, useEmulator } from "../helpers/emulator";
+
+/** The providers as the engine calls them: every method, with untyped property bags. */
+type EngineProvider = Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
+const provider = defined as EngineProvider;
+const projectProvider = definedProject as EngineProvider;
 
 const ALICE = "65f0a0000000000000000002";
 const BOB = "65f0a0000000000000000003";
@@ -54,12 +59,20 @@ describe("Collaborator check and diff", () => {
 describe.each(["6.3", "5.3"] as const)("Collaborator against Domino %s", (dominoVersion) => {
   const env = useEmulator({ dominoVersion });
 
-  it("adds with one POST and reads it back", async () => {
+  // The project: one GET on 6.3, the project list on 5.3.
+  const projectRead = dominoVersion === "6.3" ? { "GET /api/projects/v1/projects/{projectId}": 1 } : { "GET /api/projects/beta/projects": 1 };
+
+  it("adds with one POST after reading the project, and reads it back", async () => {
     const projectId = await makeProject("team");
     const inputs = await checked({ projectId, userId: BOB, role: "contributor" });
     await env.resetRequestCounts();
     const { id, outs } = await provider.create(inputs);
-    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { "POST /api/projects/v1/projects/{projectId}/collaborators": 1 } });
+    // The version probe, the project's collaborators (is the user already one?), the add.
+    expect((await env.requestCounts()).byRoute).toEqual({
+      "GET /api/users/v1/self": 1,
+      ...projectRead,
+      "POST /api/projects/v1/projects/{projectId}/collaborators": 1,
+    });
     expect(id).toBe(`${projectId}/${BOB}`);
     expect(outs).toEqual({ projectId, userId: BOB, role: "contributor" });
     expect(await collaboratorsOf(env, projectId)).toEqual([{ id: BOB, role: "contributor" }]);
@@ -67,12 +80,7 @@ describe.each(["6.3", "5.3"] as const)("Collaborator against Domino %s", (domino
     await env.resetRequestCounts();
     // Only the id, as Resource.get gives it.
     expect(await provider.read(id)).toEqual({ id, props: outs, inputs: outs });
-    const counts = await env.requestCounts();
-    expect(counts.byRoute).toEqual(
-      dominoVersion === "6.3"
-        ? { "GET /api/users/v1/self": 1, "GET /api/projects/v1/projects/{projectId}": 1 }
-        : { "GET /api/users/v1/self": 1, "GET /api/projects/beta/projects": 1 },
-    );
+    expect((await env.requestCounts()).byRoute).toEqual(projectRead);
   });
 
   it("changes the role by remove + add", async () => {
@@ -83,6 +91,7 @@ describe.each(["6.3", "5.3"] as const)("Collaborator against Domino %s", (domino
     expect(updated).toEqual({ projectId, userId: BOB, role: "resultsConsumer" });
     expect((await env.requestCounts()).byRoute).toEqual({
       "DELETE /api/projects/v1/projects/{projectId}/collaborators/{collaboratorId}": 1,
+      ...projectRead,
       "POST /api/projects/v1/projects/{projectId}/collaborators": 1,
     });
     expect(await collaboratorsOf(env, projectId)).toEqual([{ id: BOB, role: "resultsConsumer" }]);
@@ -113,27 +122,24 @@ describe.each(["6.3", "5.3"] as const)("Collaborator against Domino %s", (domino
     await expect(provider.delete(id, {})).resolves.toBeUndefined();
   });
 
-  it("accepts a membership that already exists with the same role", async () => {
+  it("refuses a user who is already a collaborator, whatever the role, before sending anything", async () => {
     const projectId = await makeProject("again");
     await env.api("POST", `/api/projects/v1/projects/${projectId}/collaborators`, { id: BOB, role: "contributor" });
-    const { outs } = await provider.create(await checked({ projectId, userId: BOB, role: "Contributor" }));
-    expect(outs.role).toBe("contributor");
+    for (const role of ["Contributor", "launcherUser"]) {
+      await env.resetRequestCounts();
+      await expect(provider.create(await checked({ projectId, userId: BOB, role }))).rejects.toThrow(
+        `Collaborator create: collaborator ${BOB} of project ${projectId} already exists in Domino (id ${projectId}/${BOB}); ` +
+          "take it over with `Collaborator.get`, or remove it from the project first",
+      );
+      expect((await env.requestCounts()).byRoute).not.toHaveProperty(["POST /api/projects/v1/projects/{projectId}/collaborators"]);
+    }
     expect(await collaboratorsOf(env, projectId)).toEqual([{ id: BOB, role: "contributor" }]);
-  });
-
-  it("refuses a membership that exists with another role", async () => {
-    const projectId = await makeProject("other-role");
-    await env.api("POST", `/api/projects/v1/projects/${projectId}/collaborators`, { id: BOB, role: "launcherUser" });
-    await expect(provider.create(await checked({ projectId, userId: BOB, role: "contributor" }))).rejects.toThrow(
-      `user ${BOB} is already a collaborator of project other-role (${projectId}) with role launcherUser, not contributor; ` +
-        `import it with id ${projectId}/${BOB} or remove it first (Domino: User ${BOB} is already a collaborator on project ${projectId})`,
-    );
   });
 
   it("says clearly that the owner cannot be added", async () => {
     const projectId = await makeProject("owned");
     await expect(provider.create(await checked({ projectId, userId: ALICE, role: "contributor" }))).rejects.toThrow(
-      new RegExp(`^user ${ALICE} owns project owned \\(${projectId}\\); the owner cannot be added as a collaborator \\(Domino: .*owner`),
+      new RegExp(`^Collaborator create: user ${ALICE} owns project owned \\(${projectId}\\); the owner cannot be added as a collaborator \\(Domino: .*owner`),
     );
   });
 
@@ -146,29 +152,39 @@ describe.each(["6.3", "5.3"] as const)("Collaborator against Domino %s", (domino
     expect(await provider.read(id, outs)).toEqual({ id: `${projectId}/${orgId}`, props: outs, inputs: outs });
   });
 
+  it("locates what an interrupted create made: the user with the requested role", async () => {
+    const projectId = await makeProject("found");
+    const inputs = await checked({ projectId, userId: BOB, role: "contributor" });
+    expect(await defined.locate(inputs)).toEqual([]);
+    await env.api("POST", `/api/projects/v1/projects/${projectId}/collaborators`, { id: BOB, role: "launcherUser" });
+    expect(await defined.locate(inputs)).toEqual([]);
+    await env.api("DELETE", `/api/projects/v1/projects/${projectId}/collaborators/${BOB}`);
+    await env.api("POST", `/api/projects/v1/projects/${projectId}/collaborators`, { id: BOB, role: "contributor" });
+    expect(await defined.locate(inputs)).toEqual([{ id: `${projectId}/${BOB}`, outs: inputs }]);
+  });
+
   it("surfaces Domino's message for a user that does not exist", async () => {
     const projectId = await makeProject("ghost");
     await expect(provider.create(await checked({ projectId, userId: NOBODY, role: "contributor" }))).rejects.toThrow(
-      /^add project collaborator failed: POST \/api\/projects\/v1\/projects\/\w+\/collaborators answered HTTP 404: User or organization 65f0a00000000000000000ff not found/,
+      /^Collaborator create: add project collaborator failed: POST \/api\/projects\/v1\/projects\/\w+\/collaborators answered HTTP 404: User or organization 65f0a00000000000000000ff not found/,
     );
   });
 });
 
 describe("Collaborator role change when the add fails", () => {
   const env = useEmulator({ dominoVersion: "6.3" });
-  afterEach(() => jest.restoreAllMocks());
+  const ADD = "/api/projects/v1/projects/{projectId}/collaborators";
+  const refused = "add project collaborator failed: POST /api/projects/v1/projects/\\w+/collaborators answered HTTP 400: [^.]*";
 
   it("restores the previous role and says so", async () => {
     const projectId = await makeProject("restore");
     const { id, outs } = await provider.create(await checked({ projectId, userId: BOB, role: "contributor" }));
-    const real = projectsClient.addCollaborator;
-    jest.spyOn(projectsClient, "addCollaborator").mockImplementation(async (pid, body) => {
-      if (body.role === "projectImporter") throw new Error("add refused");
-      return real(pid, body);
-    });
+    await env.api("POST", "/__emulator/faults/rules", { method: "POST", route: ADD, status: 400 });
     await expect(provider.update(id, outs, await checked({ projectId, userId: BOB, role: "projectImporter" }))).rejects.toThrow(
-      `changing the role of user ${BOB} on project ${projectId} from contributor to projectImporter failed: add refused. ` +
-        "The previous role contributor was restored.",
+      new RegExp(
+        `^Collaborator update: changing the role of user ${BOB} on project ${projectId} from contributor to projectImporter failed: ${refused}\\. ` +
+          "The previous role contributor was restored\\.$",
+      ),
     );
     expect(await collaboratorsOf(env, projectId)).toEqual([{ id: BOB, role: "contributor" }]);
   });
@@ -176,13 +192,24 @@ describe("Collaborator role change when the add fails", () => {
   it("says the user was removed when the restore fails too", async () => {
     const projectId = await makeProject("lost");
     const { id, outs } = await provider.create(await checked({ projectId, userId: BOB, role: "contributor" }));
-    jest.spyOn(projectsClient, "addCollaborator").mockRejectedValue(new Error("service down"));
+    await env.api("POST", "/__emulator/faults/rules", { method: "POST", route: ADD, status: 400, count: 2 });
     await expect(provider.update(id, outs, await checked({ projectId, userId: BOB, role: "projectImporter" }))).rejects.toThrow(
-      /from contributor to projectImporter failed: service down\. Restoring the previous role contributor also failed, so the user is no longer a collaborator of the project: service down\. Run `pulumi up` again/,
+      new RegExp(
+        `from contributor to projectImporter failed: ${refused}\\. Restoring the previous role contributor also failed, ` +
+          `so the user is no longer a collaborator of the project: ${refused}\\. Run \`pulumi up\` again`,
+      ),
     );
     expect(await collaboratorsOf(env, projectId)).toEqual([]);
     // Refresh reports it gone; the next `up` adds it again.
-    jest.restoreAllMocks();
     expect(await provider.read(id, outs)).toEqual({ id: "" });
+  });
+
+  it("recovers an add whose answer was lost, without adding twice", async () => {
+    const projectId = await makeProject("dropped");
+    const { id, outs } = await provider.create(await checked({ projectId, userId: BOB, role: "contributor" }));
+    await env.api("POST", "/__emulator/faults/rules", { method: "POST", route: ADD, action: "drop", when: "after" });
+    const { outs: updated } = await provider.update(id, outs, await checked({ projectId, userId: BOB, role: "launcherUser" }));
+    expect(updated).toEqual({ projectId, userId: BOB, role: "launcherUser" });
+    expect(await collaboratorsOf(env, projectId)).toEqual([{ id: BOB, role: "launcherUser" }]);
   });
 });

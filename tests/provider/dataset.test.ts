@@ -1,15 +1,25 @@
-import { UNKNOWN } from "../../provider/resources/common";
-import { DatasetInputs, DatasetOutputs, provider } from "../../provider/resources/dataset";
+import { UNKNOWN } from "../../provider/kit/schema";
+import { DatasetInputs, DatasetOutputs, provider as datasetProvider } from "../../provider/resources/dataset";
 import { EmulatorFixture, useEmulator } from "../helpers/emulator";
+
+type CheckedDataset = Required<DatasetInputs>;
+/** These resources change in place, so `update` is defined. */
+const provider = datasetProvider as Required<typeof datasetProvider>;
 
 const PROJECT = "65f0b0000000000000000001";
 const POST_DATASET = "POST /api/datasetrw/v1/datasets";
+const LIST_V2 = "GET /api/datasetrw/v2/datasets";
+const LIST_V1 = "GET /api/datasetrw/v1/datasets";
 const DATASET = "/api/datasetrw/v1/datasets/{datasetId}";
 
-async function checked(news: Record<string, unknown>, olds: Record<string, unknown> = {}): Promise<DatasetInputs> {
-  const result = await provider.check(olds, news);
+async function check(news: Record<string, unknown>, olds: Record<string, unknown> = {}) {
+  return provider.check(olds, news);
+}
+
+async function checked(news: Record<string, unknown>, olds: Record<string, unknown> = {}): Promise<CheckedDataset> {
+  const result = await check(news, olds);
   expect(result.failures).toEqual([]);
-  return result.inputs as DatasetInputs;
+  return result.inputs as CheckedDataset;
 }
 
 async function makeProject(env: EmulatorFixture, name: string): Promise<string> {
@@ -31,12 +41,12 @@ function captureWarnings(): { lines: string[]; restore: () => void } {
 describe("Dataset check and diff", () => {
   it("fills defaults and names the field and the rule", async () => {
     expect(await checked({ projectId: PROJECT, name: "raw" })).toEqual({ projectId: PROJECT, name: "raw", description: "" });
-    const result = await provider.check({}, { projectId: "p", name: "" });
+    const result = await check({ projectId: "p", name: "" });
     expect(result.failures?.map((f) => f.reason)).toEqual([
       'Dataset.projectId must be a Domino id (24 hexadecimal characters), got "p"',
       "Dataset.name must not be empty",
     ]);
-    expect((await provider.check({}, { projectId: UNKNOWN, name: UNKNOWN, description: UNKNOWN })).failures).toEqual([]);
+    expect((await check({ projectId: UNKNOWN, name: UNKNOWN, description: UNKNOWN })).failures).toEqual([]);
   });
 
   it("updates name and description in place and replaces for another project", async () => {
@@ -52,12 +62,14 @@ describe("Dataset check and diff", () => {
 describe("Dataset against Domino 6.3", () => {
   const env = useEmulator({ dominoVersion: "6.3" });
 
-  it("creates with one call, renames in place and reads back", async () => {
+  it("creates with a list and one call, renames in place and reads back", async () => {
     const projectId = await makeProject(env, "data");
     const inputs = await checked({ projectId, name: "raw", description: "landing zone" });
     await env.resetRequestCounts();
     const { id, outs } = await provider.create(inputs);
-    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { [POST_DATASET]: 1 } });
+    // The project's datasets before the create (a taken name, and what a lost answer
+    // could have made), then the create. The version was detected at check.
+    expect(await env.requestCounts()).toEqual({ total: 2, byRoute: { [LIST_V2]: 1, [POST_DATASET]: 1 } });
     expect(outs).toEqual({ ...inputs, createdAt: expect.any(String), snapshotIds: [], tags: {} });
 
     const news = await checked({ projectId, name: "clean", description: "landing zone" });
@@ -110,12 +122,31 @@ describe("Dataset against Domino 6.3", () => {
     expect(captured.lines).toEqual([]);
   });
 
-  it("reports a duplicate name with Domino's words", async () => {
+  it("refuses a name the project already uses, in any case, before sending anything", async () => {
     const projectId = await makeProject(env, "dupes");
-    await provider.create(await checked({ projectId, name: "raw" }));
-    await expect(provider.create(await checked({ projectId, name: "raw" }))).rejects.toThrow(
-      /create dataset failed: POST \/api\/datasetrw\/v1\/datasets answered HTTP 400: A dataset named raw already exists/,
-    );
+    const { id } = await provider.create(await checked({ projectId, name: "raw" }));
+    await env.resetRequestCounts();
+    for (const name of ["raw", "RAW"]) {
+      await expect(provider.create({ projectId, name, description: "" })).rejects.toThrow(
+        `Dataset create: dataset "${name}" of project ${projectId} already exists in Domino (id ${id}); take it over with \`Dataset.get\`, or choose another name`,
+      );
+    }
+    expect((await env.requestCounts()).byRoute).toEqual({ [LIST_V2]: 2 });
+  });
+
+  it("recognises the dataset a lost attempt made, without sending the create again", async () => {
+    const projectId = await makeProject(env, "dropped");
+    await env.api("POST", "/api/datasetrw/v1/datasets", { name: "other", projectId });
+    // The create is committed, then its connection dropped without an answer.
+    await env.api("POST", "/__emulator/faults/rules", { method: "POST", route: "/api/datasetrw/v1/datasets", when: "after", action: "drop" });
+    const inputs = await checked({ projectId, name: "once", description: "mine" });
+    await env.resetRequestCounts();
+    const { id, outs } = await provider.create(inputs);
+    expect(await env.requestCounts()).toEqual({ total: 3, byRoute: { [LIST_V2]: 2, [POST_DATASET]: 1 } });
+    expect(outs).toMatchObject({ name: "once", description: "mine" });
+    const list = await env.api<{ datasets: { dataset: { id: string; name: string } }[] }>("GET", `/api/datasetrw/v2/datasets?projectIdsToInclude=${projectId}`);
+    expect(list.body.datasets.map((d) => d.dataset.name)).toEqual(["other", "once"]);
+    expect(list.body.datasets[1].dataset.id).toBe(id);
   });
 
   it("never duplicates a create whose answer was lost", async () => {
@@ -125,6 +156,15 @@ describe("Dataset against Domino 6.3", () => {
     await env.api("PUT", "/__emulator/faults", { dropResponseRate: 0 });
     const list = await env.api<{ datasets: { dataset: { id: string } }[] }>("GET", `/api/datasetrw/v2/datasets?projectIdsToInclude=${projectId}`);
     expect(list.body.datasets.map((d) => d.dataset.id)).toEqual([id]);
+  });
+
+  it("locates what an interrupted create made: the dataset of that name and description", async () => {
+    const projectId = await makeProject(env, "locate");
+    const inputs = await checked({ projectId, name: "raw", description: "landing zone" });
+    expect(await provider.locate(inputs)).toEqual([]);
+    const { id, outs } = await provider.create(inputs);
+    expect(await provider.locate(inputs)).toEqual([{ id, outs }]);
+    expect(await provider.locate({ ...inputs, description: "other" })).toEqual([]);
   });
 });
 

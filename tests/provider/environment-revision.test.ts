@@ -1,26 +1,69 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as environmentsClient from "../../provider/client/environments";
-import { ResourceInitError, UNKNOWN } from "../../provider/resources/common";
+import { DominoClient } from "../../provider/client/client";
+import { EnvironmentV1 } from "../../provider/client/environments";
+import { currentScope, runInScope } from "../../provider/client/scope";
+import { activeClient } from "../../provider/config";
+import { waitForBuild } from "../../provider/kit/builds";
+import { ResourceInitError } from "../../provider/kit/init-error";
+import { UNKNOWN } from "../../provider/kit/schema";
 import {
   EnvironmentRevision,
-  EnvironmentRevisionInputs,
+  EnvironmentRevisionComputed,
   EnvironmentRevisionOutputs,
-  provider,
+  provider as declared,
 } from "../../provider/resources/environment-revision";
 import { EmulatorFixture, useEmulator } from "../helpers/emulator";
+
+/** Inputs after check. */
+type CheckedRevision = Omit<EnvironmentRevisionOutputs, keyof EnvironmentRevisionComputed>;
+
+// The kit defines every method, update included (the engine's type has them optional).
+const provider = declared as Required<typeof declared>;
+
+/** As the engine passes inputs: with the serialized provider. */
+function fromEngine(inputs: CheckedRevision): CheckedRevision {
+  return Object.assign({}, inputs, { __provider: "shim" });
+}
+
+async function create(inputs: CheckedRevision): Promise<{ id: string; outs: EnvironmentRevisionOutputs }> {
+  const { id, outs } = await provider.create(inputs);
+  if (!outs) throw new Error("create returned no outputs");
+  return { id, outs };
+}
+
+async function update(id: string, olds: EnvironmentRevisionOutputs, news: CheckedRevision): Promise<EnvironmentRevisionOutputs> {
+  const { outs } = await provider.update(id, olds, fromEngine(news));
+  if (!outs) throw new Error("update returned no outputs");
+  return outs;
+}
+
+/** What an init error recorded, as the next operation gets it. */
+function recordedBy(err: ResourceInitError): EnvironmentRevisionOutputs {
+  const { __provider: _shim, ...props } = err.properties;
+  return props as unknown as EnvironmentRevisionOutputs;
+}
 
 const ENV = "65f0e0000000000000000001";
 const POST_REVISION = "POST /api/environments/beta/environments/{environmentId}/revisions";
 const GET_ENVIRONMENT = "GET /api/environments/v1/environments/{environmentId}";
 
-async function checked(news: Record<string, unknown>): Promise<EnvironmentRevisionInputs> {
-  const result = await provider.check({}, news);
+async function checked(news: Record<string, unknown>): Promise<CheckedRevision> {
+  const result = await provider.check({} as CheckedRevision, news as CheckedRevision);
   expect(result.failures).toEqual([]);
-  return result.inputs as EnvironmentRevisionInputs;
+  return result.inputs as CheckedRevision;
 }
 
 async function failures(news: Record<string, unknown>): Promise<string[]> {
-  return ((await provider.check({}, news)).failures ?? []).map((f) => f.reason);
+  return ((await provider.check({} as CheckedRevision, news as CheckedRevision)).failures ?? []).map((f) => f.reason);
+}
+
+interface WireEnvironment {
+  latestRevision: { id: string; number: number; status: string };
+  selectedRevision?: { id: string };
+}
+
+async function environmentOf(env: EmulatorFixture, environmentId: string): Promise<WireEnvironment> {
+  return (await env.api<{ environment: WireEnvironment }>("GET", `/api/environments/v1/environments/${environmentId}`)).body.environment;
 }
 
 async function makeEnvironment(env: EmulatorFixture, name = "py"): Promise<string> {
@@ -34,8 +77,8 @@ async function makeEnvironment(env: EmulatorFixture, name = "py"): Promise<strin
   return res.body.environment.id;
 }
 
-async function createError(inputs: EnvironmentRevisionInputs): Promise<ResourceInitError> {
-  const err = await provider.create({ ...inputs, __provider: "shim" }).catch((e: unknown) => e);
+async function createError(inputs: CheckedRevision): Promise<ResourceInitError> {
+  const err = await provider.create(fromEngine(inputs)).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(ResourceInitError);
   return err as ResourceInitError;
 }
@@ -70,9 +113,17 @@ describe("EnvironmentRevision check and diff", () => {
     ).toEqual([
       'EnvironmentRevision.environmentId must be a Domino id (24 hexadecimal characters), got "env"',
       "EnvironmentRevision.workspaceTools[0].proxyConfig.port must be at least 1, got 0",
-      "EnvironmentRevision.buildTimeoutMinutes must be at least 0, got -1",
+      "EnvironmentRevision.buildTimeoutMinutes must be at least 1 (minutes), got -1",
     ]);
     expect(await failures({ environmentId: ENV })).toEqual(["EnvironmentRevision.image is required"]);
+    // A build can never finish in no time: 0 would fail every `up`.
+    expect(await failures({ environmentId: ENV, image: "python:3.11", buildTimeoutMinutes: 0 })).toEqual([
+      "EnvironmentRevision.buildTimeoutMinutes must be at least 1 (minutes), got 0",
+    ]);
+    expect(await failures({ environmentId: ENV, image: "python:3.11", buildTimeoutMinutes: 0.5 })).toEqual([
+      "EnvironmentRevision.buildTimeoutMinutes must be at least 1 (minutes), got 0.5",
+    ]);
+    expect(await failures({ environmentId: ENV, image: "python:3.11", buildTimeoutMinutes: 1.5 })).toEqual([]);
     expect(await failures({ environmentId: UNKNOWN, image: UNKNOWN, environmentVariables: [UNKNOWN], buildTimeoutMinutes: UNKNOWN })).toEqual([]);
   });
 
@@ -108,8 +159,10 @@ describe("EnvironmentRevision against Domino 6.3", () => {
       summary: "polars",
     });
     await env.resetRequestCounts();
-    const { id, outs } = await provider.create(inputs);
-    expect(await env.requestCounts()).toEqual({ total: 2, byRoute: { [POST_REVISION]: 1, [GET_ENVIRONMENT]: 1 } });
+    const { id, outs } = await create(inputs);
+    // The revisions shown before (so that a lost answer can be recovered with certainty),
+    // the create, and one poll of the build.
+    expect(await env.requestCounts()).toEqual({ total: 3, byRoute: { [POST_REVISION]: 1, [GET_ENVIRONMENT]: 2 } });
     expect(outs).toEqual({ ...inputs, revisionId: expect.stringMatching(/^[0-9a-f]{24}$/), number: 2, status: "Succeeded" });
     expect(id).toBe(`${environmentId}/${outs.revisionId}`);
     const { environmentVariables: _secret, ...rest } = outs;
@@ -124,8 +177,8 @@ describe("EnvironmentRevision against Domino 6.3", () => {
   it("does not wait when asked not to", async () => {
     const environmentId = await makeEnvironment(env);
     await env.resetRequestCounts();
-    const { outs } = await provider.create(await checked({ environmentId, image: "python:3.12", waitForBuild: false }));
-    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { [POST_REVISION]: 1 } });
+    const { outs } = await create(await checked({ environmentId, image: "python:3.12", waitForBuild: false }));
+    expect(await env.requestCounts()).toEqual({ total: 2, byRoute: { [GET_ENVIRONMENT]: 1, [POST_REVISION]: 1 } });
     expect(outs.status).toBe("Queued");
   });
 
@@ -142,7 +195,7 @@ describe("EnvironmentRevision against Domino 6.3", () => {
     const { environmentVariables: _secret, ...rest } = err.properties;
     expect(JSON.stringify(rest)).not.toContain("s3cr3t-value");
 
-    expect(await provider.diff(err.id, err.properties as unknown as EnvironmentRevisionOutputs, inputs)).toEqual({
+    expect(await provider.diff(err.id, recordedBy(err), inputs)).toEqual({
       changes: true,
       replaces: ["status"],
     });
@@ -150,18 +203,14 @@ describe("EnvironmentRevision against Domino 6.3", () => {
 
   it("keeps the recorded state once a newer revision hides it, and sees it gone with its environment", async () => {
     const environmentId = await makeEnvironment(env);
-    const { id, outs } = await provider.create(await checked({ environmentId, image: "python:3.12" }));
+    const { id, outs } = await create(await checked({ environmentId, image: "python:3.12" }));
     const newer = await env.api<{ environmentRevision: { id: string } }>("POST", `/api/environments/beta/environments/${environmentId}/revisions`, {
       image: "python:3.13",
     });
     // While the newer one builds, this one is still the selected revision and can be read.
     expect((await provider.read(id, outs)).props).toEqual(outs);
     await new Promise((r) => setTimeout(r, 250));
-    const latest = await env.api<{ environment: { latestRevision: { id: string }; selectedRevision: { id: string } } }>(
-      "GET",
-      `/api/environments/v1/environments/${environmentId}`,
-    );
-    expect(latest.body.environment.selectedRevision.id).toBe(newer.body.environmentRevision.id);
+    expect((await environmentOf(env, environmentId)).selectedRevision?.id).toBe(newer.body.environmentRevision.id);
     expect(await provider.read(id, outs)).toEqual({ id, props: outs, inputs: await checked({ environmentId, image: "python:3.12" }) });
 
     // Resource.get passes the id only: what Domino shows of the revision, when it shows it.
@@ -174,7 +223,7 @@ describe("EnvironmentRevision against Domino 6.3", () => {
 
   it("forgets on delete without calling Domino, and says the revision stays", async () => {
     const environmentId = await makeEnvironment(env);
-    const { id, outs } = await provider.create(await checked({ environmentId, image: "python:3.12", waitForBuild: false }));
+    const { id, outs } = await create(await checked({ environmentId, image: "python:3.12", waitForBuild: false }));
     await env.resetRequestCounts();
     const lines: string[] = [];
     const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
@@ -184,27 +233,38 @@ describe("EnvironmentRevision against Domino 6.3", () => {
       spy.mockRestore();
     }
     expect((await env.requestCounts()).total).toBe(0);
-    expect(lines).toEqual([expect.stringMatching(new RegExp(`^warning: pulumi-domino: EnvironmentRevision 2 \\(${id}\\) was removed from the stack but stays in the environment's revision history`))]);
+    expect(lines).toEqual([
+      `warning: pulumi-domino: EnvironmentRevision ${id}: revision 2 was removed from the stack but stays in the environment's revision history: ` +
+        "Domino's API has no call that deletes a revision.\n",
+    ]);
     expect((await provider.read(id, outs)).id).toBe(id);
   });
 
   it("records the revision when its build cannot be followed, instead of leaking it", async () => {
     const environmentId = await makeEnvironment(env);
     const inputs = await checked({ environmentId, image: "python:3.12" });
-    const spy = jest.spyOn(environmentsClient, "getEnvironment").mockRejectedValue(new Error("connection reset"));
+    // Once the revision is made, every read of the environment loses its connection.
+    const client = await activeClient();
+    const send = client.environments.createEnvironmentRevision;
+    const spy = jest.spyOn(client.environments, "createEnvironmentRevision").mockImplementation(async (...args) => {
+      const made = await send(...args);
+      env.emulator.faults.dropNext({ method: "GET", route: GET_ENVIRONMENT.slice(4), count: client.settings.maxRetries + 1 });
+      return made;
+    });
     let init: ResourceInitError;
     try {
       init = await createError(inputs);
     } finally {
       spy.mockRestore();
     }
-    expect(init.reasons[0]).toMatch(/^revision 2 \([0-9a-f]{24}\) of environment [0-9a-f]{24} was created, but its build could not be followed: connection reset$/);
+    expect(init.reasons[0]).toMatch(
+      /^revision 2 \([0-9a-f]{24}\) of environment [0-9a-f]{24} was created, but its build could not be followed: read environment failed: GET \S+\/api\/environments\/v1\/environments\/[0-9a-f]{24} got no answer \(ECONNRESET\)/,
+    );
     expect(init.properties).toMatchObject({ revisionId: init.id.split("/")[1], number: 2, __provider: "shim" });
     // The next `up` updates the recorded revision: it waits for the build instead of making another.
-    const { outs } = await provider.update(init.id, init.properties as unknown as EnvironmentRevisionOutputs, { ...inputs, __provider: "shim" });
+    const outs = await update(init.id, recordedBy(init), inputs);
     expect(outs).toMatchObject({ revisionId: init.id.split("/")[1], status: "Succeeded" });
-    const wire = await env.api<{ environment: { latestRevision: { number: number } } }>("GET", `/api/environments/v1/environments/${environmentId}`);
-    expect(wire.body.environment.latestRevision.number).toBe(2);
+    expect((await environmentOf(env, environmentId)).latestRevision.number).toBe(2);
   });
 
   it("says why a revision Domino no longer shows cannot be looked up by id", async () => {
@@ -227,13 +287,57 @@ describe("EnvironmentRevision against Domino 6.3", () => {
     await expect(provider.create(await checked({ environmentId: "65f0e00000000000000000ff", image: "python:3.12" }))).rejects.toThrow(/HTTP 404/);
   });
 
-  it("never duplicates a create whose answer was lost", async () => {
+  it("takes the revision a create whose answer was lost made: the new latest one", async () => {
     const environmentId = await makeEnvironment(env);
-    await env.api("PUT", "/__emulator/faults", { dropResponseRate: 1 });
-    const { outs } = await provider.create(await checked({ environmentId, image: "python:3.12", waitForBuild: false }));
-    await env.api("PUT", "/__emulator/faults", { dropResponseRate: 0 });
-    const wire = await env.api<{ environment: { latestRevision: { id: string; number: number } } }>("GET", `/api/environments/v1/environments/${environmentId}`);
-    expect(wire.body.environment.latestRevision).toMatchObject({ id: outs.revisionId, number: 2 });
+    env.emulator.faults.dropNext({ method: "POST", route: POST_REVISION.slice(5), when: "after" });
+    await env.resetRequestCounts();
+    const tools = [{ name: "jupyter", title: "Jupyter", startScripts: ["start-jupyter"] }];
+    const { id, outs } = await create(await checked({ environmentId, image: "python:3.12", workspaceTools: tools, waitForBuild: false }));
+    // Before, the lost create, and after: nothing sent twice.
+    expect(await env.requestCounts()).toEqual({ total: 3, byRoute: { [GET_ENVIRONMENT]: 2, [POST_REVISION]: 1 } });
+    expect((await environmentOf(env, environmentId)).latestRevision).toMatchObject({ id: outs.revisionId, number: 2 });
+    expect(id).toBe(`${environmentId}/${outs.revisionId}`);
+    expect(outs).toMatchObject({ number: 2, status: "Queued", workspaceTools: tools });
+  });
+
+  it("sends the create again when the lost attempt made nothing", async () => {
+    const environmentId = await makeEnvironment(env);
+    // A gateway error before Domino saw the request: nothing new shows, so nothing was made.
+    env.emulator.faults.failNext({ method: "POST", route: POST_REVISION.slice(5), status: 502 });
+    const { outs } = await create(await checked({ environmentId, image: "python:3.12", waitForBuild: false }));
+    expect((await environmentOf(env, environmentId)).latestRevision).toMatchObject({ id: outs.revisionId, number: 2 });
+  });
+
+  it("does not take a newer revision without the requested tools", async () => {
+    const environmentId = await makeEnvironment(env);
+    const inputs = await checked({ environmentId, image: "python:3.12", workspaceTools: [{ name: "rstudio", title: "RStudio", startScripts: ["s"] }] });
+    // While the create's answer is lost (a 502: it was not made), another revision without
+    // the requested tool appears as the latest: it is not what this create asked for, so
+    // it is left alone and the create is sent again.
+    const client = await activeClient();
+    const send = client.environments.createEnvironmentRevision;
+    const spy = jest.spyOn(client.environments, "createEnvironmentRevision").mockImplementationOnce(async (id, body) => {
+      await send(id, { ...body, workspaceTools: [] });
+      env.emulator.faults.failNext({ method: "POST", route: POST_REVISION.slice(5), status: 502 });
+      return send(id, body);
+    });
+    let outs: EnvironmentRevisionOutputs;
+    try {
+      ({ outs } = await create({ ...inputs, waitForBuild: false }));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(outs.number).toBe(3);
+    expect((await environmentOf(env, environmentId)).latestRevision.id).toBe(outs.revisionId);
+  });
+
+  it("locates what a create would have made: the latest revision, when it has the tools", async () => {
+    const environmentId = await makeEnvironment(env);
+    const inputs = await checked({ environmentId, image: "python:3.12" });
+    const latest = (await environmentOf(env, environmentId)).latestRevision;
+    const found = await provider.locate(inputs);
+    expect(found).toEqual([{ id: `${environmentId}/${latest.id}`, outs: { environmentId, revisionId: latest.id, number: 1, status: expect.any(String) } }]);
+    expect(await provider.locate({ ...inputs, workspaceTools: [{ name: "vscode", title: "VS Code", startScripts: ["s"] }] })).toEqual([]);
   });
 });
 
@@ -242,29 +346,30 @@ describe("EnvironmentRevision with slow builds", () => {
 
   it("records a build still running at the deadline, and the next update waits for it again", async () => {
     const environmentId = await makeEnvironment(env);
-    const inputs = await checked({ environmentId, image: "python:3.12", buildTimeoutMinutes: 0.01 });
+    // check refuses less than a minute: the provider is called directly so that the test
+    // need not wait one (state written before that rule may hold such values too).
+    const inputs = { ...(await checked({ environmentId, image: "python:3.12" })), buildTimeoutMinutes: 0.01 };
     const err = await createError(inputs);
     expect(err.reasons[0]).toMatch(
       /^revision 2 \([0-9a-f]{24}\) of environment [0-9a-f]{24} was still building \(status (Queued|Building)\) after 0\.01 minutes; the next `pulumi up` waits for it again/,
     );
-    const recorded = err.properties as unknown as EnvironmentRevisionOutputs;
+    const recorded = recordedBy(err);
     // Nothing changed, so the engine calls update (the resource has an init error).
-    const news = { ...inputs, buildTimeoutMinutes: 1, __provider: "shim" };
+    const news = { ...inputs, buildTimeoutMinutes: 1 };
     expect(await provider.diff(err.id, recorded, news)).toEqual({ changes: false });
-    const { outs } = await provider.update(err.id, recorded, news);
-    const { __provider: _shim, ...recordedOuts } = err.properties;
-    expect(outs).toEqual({ ...recordedOuts, buildTimeoutMinutes: 1, status: "Succeeded" });
+    expect(await update(err.id, recorded, news)).toEqual({ ...recorded, buildTimeoutMinutes: 1, status: "Succeeded" });
   });
 
   it("a build that fails after a timeout is reported by the update", async () => {
     const environmentId = await makeEnvironment(env);
-    const inputs = await checked({ environmentId, image: "fail-later", buildTimeoutMinutes: 0 });
+    const inputs = { ...(await checked({ environmentId, image: "fail-later" })), buildTimeoutMinutes: 0 };
     const err = await createError(inputs);
-    const news = { ...inputs, buildTimeoutMinutes: 1, __provider: "shim" };
-    const again = await provider.update(err.id, err.properties as unknown as EnvironmentRevisionOutputs, news).catch((e: unknown) => e);
+    const news = { ...inputs, buildTimeoutMinutes: 1 };
+    const again = await update(err.id, recordedBy(err), news).catch((e: unknown) => e);
     expect(again).toBeInstanceOf(ResourceInitError);
     expect((again as ResourceInitError).reasons[0]).toMatch(/ended with status Failed/);
-    expect((again as ResourceInitError).properties).toMatchObject({ status: "Failed", buildTimeoutMinutes: 1 });
+    // Recorded again with the serialized provider, or the next operation would find none.
+    expect((again as ResourceInitError).properties).toMatchObject({ status: "Failed", buildTimeoutMinutes: 1, __provider: "shim" });
   });
 });
 
@@ -273,7 +378,7 @@ describe("EnvironmentRevision against Domino 5.3", () => {
 
   it("creates and waits as on 6.3, but refuses revision tags", async () => {
     const environmentId = await makeEnvironment(env);
-    const { outs } = await provider.create(await checked({ environmentId, image: "python:3.12" }));
+    const { outs } = await create(await checked({ environmentId, image: "python:3.12" }));
     expect(outs.status).toBe("Succeeded");
     await expect(provider.create(await checked({ environmentId, image: "python:3.12", tags: ["gpu"] }))).rejects.toThrow(
       "EnvironmentRevision.tags needs Domino 5.9.1 or later",
@@ -297,5 +402,49 @@ describe("EnvironmentRevision resource class", () => {
     const isSecret = (o: pulumi.Output<unknown>) => (o as unknown as { isSecret: Promise<boolean> }).isSecret;
     expect(await isSecret(resource.environmentVariables)).toBe(true);
     expect(await isSecret(resource.image)).toBe(false);
+  });
+});
+
+describe("EnvironmentRevision build waits", () => {
+  const REV = "65f0e0000000000000000002";
+
+  afterEach(() => jest.useRealTimers());
+
+  /** A client whose environment shows the revision building for `buildMs`, recording each poll's deadline. */
+  function buildingFor(buildMs: number, deadlines: number[]): DominoClient {
+    const started = Date.now();
+    const environment = async (): Promise<EnvironmentV1> => {
+      deadlines.push(currentScope()?.deadline ?? 0);
+      const status = Date.now() - started < buildMs ? "building" : "Succeeded";
+      return { id: ENV, name: "py", visibility: "Private", archived: false, latestRevision: { id: REV, number: 2, status } };
+    };
+    // Only what the wait uses: the request timeout and the environment read.
+    return { settings: { requestTimeoutMs: 30_000 }, environments: { getEnvironment: environment } } as unknown as DominoClient;
+  }
+
+  it("say how the build is going about every 15 s, and outlast the operation's deadline", async () => {
+    jest.useFakeTimers();
+    const lines: string[] = [];
+    const deadlines: number[] = [];
+    const operationDeadline = Date.now() + 5_000;
+    const scope = { label: "create EnvironmentRevision", startedAt: Date.now(), deadline: operationDeadline, progress: (m: string) => lines.push(m) };
+    const client = buildingFor(40_000, deadlines);
+    const outcome = runInScope(scope, () => waitForBuild(client, { environmentId: ENV, revisionId: REV, number: 2, status: "Queued" }, 120_000));
+    await jest.advanceTimersByTimeAsync(60_000);
+    await expect(outcome).resolves.toEqual({ kind: "finished", status: "Succeeded" });
+    expect(lines).toEqual([
+      expect.stringMatching(new RegExp(`^revision 2 of environment ${ENV}: status Building; waited 1[5-9] s of at most 2 min 0 s$`)),
+      expect.stringMatching(new RegExp(`^revision 2 of environment ${ENV}: status Building; waited 3[0-9] s of at most 2 min 0 s$`)),
+    ]);
+    // The polls may run until the build wait ends, not only until the operation's deadline.
+    expect(Math.min(...deadlines)).toBeGreaterThan(operationDeadline + 120_000);
+  });
+
+  it("end at their own timeout with the last status seen", async () => {
+    jest.useFakeTimers();
+    const client = buildingFor(Infinity, []);
+    const outcome = waitForBuild(client, { environmentId: ENV, revisionId: REV, number: 2, status: "Queued" }, 60_000);
+    await jest.advanceTimersByTimeAsync(70_000);
+    await expect(outcome).resolves.toEqual({ kind: "timedOut", status: "Building" });
   });
 });

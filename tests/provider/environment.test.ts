@@ -1,18 +1,37 @@
 import * as pulumi from "@pulumi/pulumi";
-import { UNKNOWN } from "../../provider/resources/common";
-import { Environment, EnvironmentInputs, EnvironmentOutputs, provider } from "../../provider/resources/environment";
+import { activeClient } from "../../provider/config";
+import { UNKNOWN } from "../../provider/kit/schema";
+import { Environment, EnvironmentComputed, EnvironmentOutputs, provider as declared } from "../../provider/resources/environment";
 import { EmulatorFixture, useEmulator } from "../helpers/emulator";
 
 const ORG = "65f0c0000000000000000001";
+const ENVIRONMENTS = "/api/environments/beta/environments";
 
-async function checked(news: Record<string, unknown>): Promise<EnvironmentInputs> {
-  const result = await provider.check({}, news);
+/** Inputs after check. */
+type CheckedEnvironment = Omit<EnvironmentOutputs, keyof EnvironmentComputed>;
+
+// The kit defines the methods the engine's type has optional (Environment has no update).
+const provider = declared as Required<Omit<typeof declared, "update">>;
+
+async function checked(news: Record<string, unknown>): Promise<CheckedEnvironment> {
+  const result = await provider.check({} as CheckedEnvironment, news as CheckedEnvironment);
   expect(result.failures).toEqual([]);
-  return result.inputs as EnvironmentInputs;
+  return result.inputs as CheckedEnvironment;
 }
 
 async function failures(news: Record<string, unknown>): Promise<string[]> {
-  return ((await provider.check({}, news)).failures ?? []).map((f) => f.reason);
+  return ((await provider.check({} as CheckedEnvironment, news as CheckedEnvironment)).failures ?? []).map((f) => f.reason);
+}
+
+async function create(inputs: CheckedEnvironment): Promise<{ id: string; outs: EnvironmentOutputs }> {
+  const { id, outs } = await provider.create(inputs);
+  if (!outs) throw new Error("create returned no outputs");
+  return { id, outs };
+}
+
+async function namedIds(env: EmulatorFixture, name: string): Promise<string[]> {
+  const list = await env.api<{ environments: { id: string; name: string }[] }>("GET", `${ENVIRONMENTS}?limit=999`);
+  return list.body.environments.filter((e) => e.name === name).map((e) => e.id);
 }
 
 interface WireEnvironment {
@@ -150,7 +169,7 @@ describe("Environment check and diff", () => {
 describe("Environment against Domino 6.3", () => {
   const env = useEmulator({ dominoVersion: "6.3" });
 
-  it("creates with one call, without waiting for the build, and reads back", async () => {
+  it("creates with one call after the list, without waiting for the build, and reads back", async () => {
     const inputs = await checked({
       name: "py",
       description: "team python",
@@ -161,11 +180,12 @@ describe("Environment against Domino 6.3", () => {
       tags: ["team"],
     });
     await env.resetRequestCounts();
-    const { id, outs } = await provider.create(inputs);
-    // Revision tags need 5.9.1+, so their presence costs the (once per process) version probe.
+    const { id, outs } = await create(inputs);
+    // Revision tags need 5.9.1+, so their presence costs the (once per client) version
+    // probe; the environments that existed before make a lost answer recoverable.
     expect(await env.requestCounts()).toEqual({
-      total: 2,
-      byRoute: { "GET /api/users/v1/self": 1, "POST /api/environments/beta/environments": 1 },
+      total: 3,
+      byRoute: { "GET /api/users/v1/self": 1, "GET /api/environments/beta/environments": 1, "POST /api/environments/beta/environments": 1 },
     });
     expect(outs).toEqual({
       ...inputs,
@@ -184,15 +204,19 @@ describe("Environment against Domino 6.3", () => {
     await env.resetRequestCounts();
     const read = await provider.read(id, outs);
     expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { "GET /api/environments/v1/environments/{environmentId}": 1 } });
-    expect(read.props).toEqual({ ...outs, latestRevisionStatus: expect.stringMatching(/Queued|Building/) });
+    // The build moves on meanwhile (in the emulator it takes 200 ms).
+    expect(read.props).toEqual({ ...outs, latestRevisionStatus: expect.stringMatching(/^(Queued|Building|Succeeded)$/) });
     expect(read.inputs).toEqual(inputs);
     expect(await provider.diff(id, read.props as EnvironmentOutputs, inputs)).toEqual({ changes: false });
   });
 
   it("reads by id alone, as Environment.get does", async () => {
     await env.resetRequestCounts();
-    const { id, outs } = await provider.create(await checked({ name: "by-id", image: "python:3.11", description: "kept only in state" }));
-    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { "POST /api/environments/beta/environments": 1 } });
+    const { id, outs } = await create(await checked({ name: "by-id", image: "python:3.11", description: "kept only in state" }));
+    expect(await env.requestCounts()).toEqual({
+      total: 2,
+      byRoute: { "GET /api/environments/beta/environments": 1, "POST /api/environments/beta/environments": 1 },
+    });
     const read = await provider.read(id);
     expect(read.props).toEqual({
       name: "by-id",
@@ -212,7 +236,7 @@ describe("Environment against Domino 6.3", () => {
   it("records an organization owner, which Domino reports as Organization visibility", async () => {
     const org = await env.api<{ org: { id: string } }>("POST", "/api/organizations/v1/organizations", { name: "data-team", members: [] });
     const inputs = await checked({ name: "org-env", image: "python:3.11", orgOwnerId: org.body.org.id });
-    const { id, outs } = await provider.create(inputs);
+    const { id, outs } = await create(inputs);
     expect(outs).toMatchObject({ visibility: "Private", orgOwnerId: org.body.org.id, ownerType: "Organization", ownerUsername: "data-team" });
     expect((await environmentOf(env, id)).environment?.visibility).toBe("Organization");
     const read = await provider.read(id, outs);
@@ -220,7 +244,7 @@ describe("Environment against Domino 6.3", () => {
   });
 
   it("refresh follows new revisions and sees archiving as deletion", async () => {
-    const { id, outs } = await provider.create(await checked({ name: "drift", image: "python:3.11" }));
+    const { id, outs } = await create(await checked({ name: "drift", image: "python:3.11" }));
     const revision = await env.api<{ environmentRevision: { id: string } }>("POST", `/api/environments/beta/environments/${id}/revisions`, { image: "python:3.12" });
     const read = await provider.read(id, outs);
     expect(read.props).toMatchObject({
@@ -236,7 +260,7 @@ describe("Environment against Domino 6.3", () => {
   });
 
   it("deletes by archiving; deleting again or a missing one is fine", async () => {
-    const { id, outs } = await provider.create(await checked({ name: "bye", image: "python:3.11" }));
+    const { id, outs } = await create(await checked({ name: "bye", image: "python:3.11" }));
     await env.resetRequestCounts();
     await provider.delete(id, outs);
     expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { "DELETE /api/environments/v1/environments/{environmentId}": 1 } });
@@ -252,12 +276,61 @@ describe("Environment against Domino 6.3", () => {
     );
   });
 
-  it("never duplicates a create whose answer was lost", async () => {
-    await env.api("PUT", "/__emulator/faults", { dropResponseRate: 1 });
-    const { id } = await provider.create(await checked({ name: "once", image: "python:3.11" }));
-    await env.api("PUT", "/__emulator/faults", { dropResponseRate: 0 });
-    const list = await env.api<{ environments: { id: string; name: string }[] }>("GET", "/api/environments/beta/environments?limit=999");
-    expect(list.body.environments.filter((e) => e.name === "once").map((e) => e.id)).toEqual([id]);
+  it("creates next to an environment of the same name: names are not unique in Domino", async () => {
+    const { id: first } = await create(await checked({ name: "twin", image: "python:3.11" }));
+    const { id: second } = await create(await checked({ name: "twin", image: "python:3.11" }));
+    expect(second).not.toBe(first);
+    expect(await namedIds(env, "twin")).toEqual([first, second]);
+  });
+
+  it("never duplicates a create whose answer was lost, nor takes a same-named one that was there before", async () => {
+    const before = (await create(await checked({ name: "once", image: "python:3.11" }))).id;
+    env.emulator.faults.dropNext({ method: "POST", route: ENVIRONMENTS, when: "after" });
+    await env.resetRequestCounts();
+    const { id, outs } = await create(await checked({ name: "once", image: "python:3.11" }));
+    // The list before, the lost create, the list after: nothing sent twice.
+    expect(await env.requestCounts()).toEqual({
+      total: 3,
+      byRoute: { "GET /api/environments/beta/environments": 2, "POST /api/environments/beta/environments": 1 },
+    });
+    expect(id).not.toBe(before);
+    expect(await namedIds(env, "once")).toEqual([before, id]);
+    expect(outs).toMatchObject({ name: "once", firstRevisionId: expect.stringMatching(/^[0-9a-f]{24}$/), latestRevisionNumber: 1 });
+  });
+
+  it("does not take a new environment of the same name with another visibility or owner", async () => {
+    const org = await env.api<{ org: { id: string } }>("POST", "/api/organizations/v1/organizations", { name: "data-team", members: [] });
+    // While the create's answer is lost (a 502: it was not made), a Global and an
+    // organization's environment of the same name appear; neither is the requested one.
+    const rivals: string[] = [];
+    const client = await activeClient();
+    const send = client.environments.createEnvironment;
+    const spy = jest.spyOn(client.environments, "createEnvironment").mockImplementationOnce(async (body) => {
+      for (const other of [{ visibility: "Global" }, { visibility: "Private", orgOwnerId: org.body.org.id }]) {
+        const res = await env.api<{ environment: { id: string } }>("POST", ENVIRONMENTS, { name: "mine", image: "python:3.11", addBaseDependencies: false, ...other });
+        rivals.push(res.body.environment.id);
+      }
+      env.emulator.faults.failNext({ method: "POST", route: ENVIRONMENTS, status: 502 });
+      return send(body);
+    });
+    let id: string;
+    try {
+      ({ id } = await create(await checked({ name: "mine", image: "python:3.11" })));
+      // Nothing new matched, so the create was sent again.
+      expect(spy).toHaveBeenCalledTimes(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(rivals).not.toContain(id);
+    expect(await namedIds(env, "mine")).toEqual([...rivals, id]);
+  });
+
+  it("locates what a create would have made", async () => {
+    const { id } = await create(await checked({ name: "found", image: "python:3.11" }));
+    await create(await checked({ name: "found", image: "python:3.11", visibility: "Global" }));
+    const located = await provider.locate(await checked({ name: "found", image: "python:3.11" }));
+    expect(located.map((l) => l.id)).toEqual([id]);
+    expect(located[0].outs).toMatchObject({ name: "found", visibility: "Private", ownerType: "Individual" });
   });
 });
 
@@ -265,7 +338,7 @@ describe("Environment against Domino 5.3", () => {
   const env = useEmulator({ dominoVersion: "5.3" });
 
   it("creates, reads and archives as on 6.3", async () => {
-    const { id, outs } = await provider.create(await checked({ name: "old", image: "python:3.9" }));
+    const { id, outs } = await create(await checked({ name: "old", image: "python:3.9" }));
     expect((await provider.read(id, outs)).props).toMatchObject({ name: "old", latestRevisionNumber: 1 });
     await provider.delete(id, outs);
     expect(await provider.read(id, outs)).toEqual({ id: "" });

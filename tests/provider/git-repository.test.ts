@@ -1,7 +1,13 @@
-import { UNKNOWN } from "../../provider/resources/common";
-import { GitRepositoryInputs, GitRepositoryOutputs, provider } from "../../provider/resources/git-repository";
-import { provider as projectProvider, ProjectInputs } from "../../provider/resources/project";
+import * as pulumi from "@pulumi/pulumi";
+import { UNKNOWN } from "../../provider/kit/schema";
+import { GitRepositoryInputs, GitRepositoryOutputs, provider as defined } from "../../provider/resources/git-repository";
+import { provider as definedProject, ProjectInputs } from "../../provider/resources/project";
 import { EmulatorFixture, useEmulator } from "../helpers/emulator";
+
+/** The providers as the engine calls them: every method, with untyped property bags. */
+type EngineProvider = Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
+const provider = defined as EngineProvider;
+const projectProvider = definedProject as EngineProvider;
 
 const PROJECT = "65f0b0000000000000000001";
 
@@ -83,12 +89,16 @@ describe("GitRepository check and diff", () => {
 describe.each(["6.3", "5.3"] as const)("GitRepository against Domino %s", (dominoVersion) => {
   const env = useEmulator({ dominoVersion });
 
-  it("imports with one POST, keeps the credential id, and reads it back with one list page", async () => {
+  it("imports with one list and one POST, keeps the credential id, and reads it back with one list page", async () => {
     const projectId = await makeProject("repos");
     const inputs = await checked({ projectId, uri: "https://github.com/acme/etl.git", defaultRef: { refType: "branch", value: "main" }, gitCredentialId: "cred-9" });
     await env.resetRequestCounts();
     const { id, outs } = await provider.create(inputs);
-    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { "POST /api/projects/v1/projects/{projectId}/repositories": 1 } });
+    // The list shows the URI is not imported yet.
+    expect(await env.requestCounts()).toEqual({
+      total: 2,
+      byRoute: { "GET /api/projects/v1/projects/{projectId}/repositories": 1, "POST /api/projects/v1/projects/{projectId}/repositories": 1 },
+    });
     expect(outs).toEqual({
       projectId,
       repositoryId: expect.stringMatching(/^[0-9a-f]{24}$/),
@@ -103,7 +113,8 @@ describe.each(["6.3", "5.3"] as const)("GitRepository against Domino %s", (domin
 
     await env.resetRequestCounts();
     const read = await provider.read(id, outs);
-    expect(read).toEqual({ id, props: outs, inputs: { ...outs, repositoryId: undefined } });
+    // Name, ref and service provider may be Domino's choices: not reported as declared inputs.
+    expect(read).toEqual({ id, props: outs, inputs: { projectId, uri: "https://github.com/acme/etl.git", gitCredentialId: "cred-9" } });
     expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { "GET /api/projects/v1/projects/{projectId}/repositories": 1 } });
 
     // Resource.get: only the id; the credential id is unknowable.
@@ -132,14 +143,34 @@ describe.each(["6.3", "5.3"] as const)("GitRepository against Domino %s", (domin
     expect(await provider.read(second.id, second.outs)).toEqual({ id: "" });
   });
 
-  it("surfaces Domino's message when the import is refused", async () => {
+  it("refuses a URI the project has already imported, before sending anything", async () => {
     const projectId = await makeProject("twice");
     const inputs = await checked({ projectId, uri: "https://github.com/acme/etl.git" });
-    await provider.create(inputs);
-    await expect(provider.create(inputs)).rejects.toThrow(
-      /^add project git repository failed: POST \/api\/projects\/v1\/projects\/\w+\/repositories answered HTTP 400: Repository https:\/\/github.com\/acme\/etl.git is already imported/,
+    const first = await provider.create(inputs);
+    await env.resetRequestCounts();
+    await expect(provider.create({ ...inputs, name: "other" })).rejects.toThrow(
+      `GitRepository create: git repository https://github.com/acme/etl.git of project ${projectId} already exists in Domino ` +
+        `(id ${first.outs.repositoryId}); take it over with \`GitRepository.get\`, or remove the import from the project first`,
     );
-    await expect(provider.create({ ...inputs, projectId: "65f0b00000000000000000ff" })).rejects.toThrow(/answered HTTP 404/);
+    expect((await env.requestCounts()).byRoute).toEqual({ "GET /api/projects/v1/projects/{projectId}/repositories": 1 });
+    await expect(provider.create({ ...inputs, projectId: "65f0b00000000000000000ff" })).rejects.toThrow(
+      /^GitRepository create: list project git repositories failed: GET \/api\/projects\/v1\/projects\/65f0b00000000000000000ff\/repositories answered HTTP 404/,
+    );
+  });
+
+  it("locates what an interrupted create made: the import of the URI with every field given", async () => {
+    const projectId = await makeProject("found");
+    const inputs = await checked({ projectId, uri: "https://github.com/acme/found.git", name: "found" });
+    expect(await defined.locate(inputs)).toEqual([]);
+    const made = await env.api<{ repository: { id: string } }>("POST", `/api/projects/v1/projects/${projectId}/repositories`, { uri: inputs.uri, name: "found" });
+    const repositoryId = made.body.repository.id;
+    expect(await defined.locate(inputs)).toEqual([
+      {
+        id: `${projectId}/${repositoryId}`,
+        outs: { projectId, repositoryId, uri: inputs.uri, name: "found", defaultRef: { refType: "Head" }, serviceProvider: "Github" },
+      },
+    ]);
+    expect(await defined.locate({ ...inputs, name: "other" })).toEqual([]);
   });
 
   it("never duplicates an import whose answer was lost", async () => {
@@ -148,9 +179,10 @@ describe.each(["6.3", "5.3"] as const)("GitRepository against Domino %s", (domin
     await env.resetRequestCounts();
     const { outs } = await provider.create(await checked({ projectId, uri: "https://github.com/acme/lost.git" }));
     await env.api("PUT", "/__emulator/faults", { dropResponseRate: 0 });
+    // The list before, one POST (committed, answer dropped), the list after: no second POST.
     expect((await env.requestCounts()).byRoute).toEqual({
       "POST /api/projects/v1/projects/{projectId}/repositories": 1,
-      "GET /api/projects/v1/projects/{projectId}/repositories": 1,
+      "GET /api/projects/v1/projects/{projectId}/repositories": 2,
     });
     expect(await repositoriesOf(env, projectId)).toEqual([{ id: outs.repositoryId, uri: "https://github.com/acme/lost.git", name: "lost", defaultRef: { refType: "Head" }, serviceProvider: "Github" }]);
   });

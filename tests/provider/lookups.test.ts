@@ -1,5 +1,6 @@
 import * as environmentsClient from "../../provider/client/environments";
 import * as usersClient from "../../provider/client/users";
+import { activeClient } from "../../provider/config";
 import { getEnvironment, getEnvironmentOutput } from "../../provider/lookups/get-environment";
 import { getOrganization, getOrganizationOutput } from "../../provider/lookups/get-organization";
 import { getUser, getUserOutput } from "../../provider/lookups/get-user";
@@ -44,13 +45,18 @@ describe.each(["6.3", "5.3"] as const)("lookups against Domino %s", (dominoVersi
       expect((await resolved(getUserOutput({ userName: Promise.resolve("admin") }))).id).toBe(env.emulator.users.admin.id);
     });
 
-    it("says when nobody matches", async () => {
-      await expect(getUser({ userName: "carol" })).rejects.toThrow('getUser: no user has the user name or email address "carol" (3 users visible to the caller were checked)');
+    it("says when nobody matches, as a Pulumi error", async () => {
+      const err = await getUser({ userName: "carol" }).catch((e: unknown) => e);
+      expect(pulumi.RunError.isInstance(err)).toBe(true);
+      expect((err as Error).message).toMatch(
+        /^getUser: no user has the user name or email address "carol" \(3 users visible to the caller were checked\); check the spelling/,
+      );
       await expect(getUser({ userName: " " })).rejects.toThrow("getUser: userName must not be empty");
     });
 
     it("prefers a user name over another user's email, and refuses an ambiguous email", async () => {
-      const spy = jest.spyOn(usersClient, "listUsersPage");
+      // The emulator's users have distinct emails: the ambiguous list is staged on the lookup's client.
+      const spy = jest.spyOn((await activeClient()).users, "listUsersPage");
       try {
         spy.mockResolvedValue({ items: [user("1", "x", "shared@example.com"), user("2", "shared@example.com", "y@example.com")] });
         expect((await getUser({ userName: "shared@example.com" })).id).toBe("2");
@@ -79,7 +85,8 @@ describe.each(["6.3", "5.3"] as const)("lookups against Domino %s", (dominoVersi
         supportedClusters: [],
         latestRevisionId: expect.stringMatching(/^[0-9a-f]{24}$/),
         latestRevisionNumber: 1,
-        latestRevisionStatus: "Queued",
+        // The build moves on while the test runs (in the emulator, Queued for its first 40 ms).
+        latestRevisionStatus: expect.stringMatching(/^(Queued|Building|Succeeded)$/),
         selectedRevisionId: expect.any(String),
       });
       expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { "GET /api/environments/beta/environments": 1 } });
@@ -99,13 +106,17 @@ describe.each(["6.3", "5.3"] as const)("lookups against Domino %s", (dominoVersi
       await expect(getEnvironment({ name: "dup" })).rejects.toThrow(
         `getEnvironment: 2 environments are named "dup": ${first} (owner admin, Private), ${second} (owner alice, Private); use Environment.get with the id instead`,
       );
+      const err = await getEnvironment({ name: "" }).catch((e: unknown) => e);
+      expect(pulumi.RunError.isInstance(err)).toBe(true);
+      expect((err as Error).message).toBe("getEnvironment: name must not be empty: pass the environment's exact name");
     });
 
     it("reads every page to rule out a second match", async () => {
       const page = (items: environmentsClient.EnvironmentV1[]) => ({ items, metadata: { limit: 2 } });
       const env1 = { id: "1", name: "a", visibility: "Global", archived: false };
+      // A server that pages by two: staged on the lookup's client.
       const spy = jest
-        .spyOn(environmentsClient, "listEnvironmentsPage")
+        .spyOn((await activeClient()).environments, "listEnvironmentsPage")
         .mockResolvedValueOnce(page([env1, { ...env1, id: "2", name: "b" }]))
         .mockResolvedValueOnce(page([{ ...env1, id: "3" }]));
       try {
@@ -140,7 +151,11 @@ describe.each(["6.3", "5.3"] as const)("lookups against Domino %s", (dominoVersi
       );
       expect((await getOrganization({ name: "alices" })).id).toBe(created.body.org.id);
       env.actAs("bob");
-      await expect(getOrganization({ name: "alices" })).rejects.toThrow('getOrganization: no organization named "alices" is visible to the caller');
+      await expect(getOrganization({ name: "alices" })).rejects.toThrow(
+        'getOrganization: no organization named "alices" is visible to the caller ' +
+          "(searched the caller's organizations (only administrators can search every organization)); check the name",
+      );
+      await expect(getOrganization({ name: "" })).rejects.toThrow("getOrganization: name must not be empty");
     });
   });
 });
@@ -148,20 +163,62 @@ describe.each(["6.3", "5.3"] as const)("lookups against Domino %s", (dominoVersi
 describe("lookups in a Pulumi program", () => {
   const env = useEmulator({ dominoVersion: "6.3" });
 
+  /** Runs `fn` with this stack configuration, as a program's runtime holds it. */
+  async function withStackConfig(config: Record<string, string>, fn: () => Promise<void>): Promise<void> {
+    pulumi.runtime.setAllConfig(config);
+    try {
+      await fn();
+    } finally {
+      pulumi.runtime.setAllConfig({});
+    }
+  }
+
   it("take the domino:* stack configuration, which wins over the environment", async () => {
-    const { resetConfiguration } = await import("../../provider/config");
     await env.api("POST", "/api/organizations/v1/organizations", { name: "admins", members: [] });
     expect((await getOrganization({ name: "admins" })).name).toBe("admins");
     process.env.DOMINO_API_HOST = "http://127.0.0.1:1";
-    pulumi.runtime.setAllConfig({ "domino:host": env.url, "domino:apiKey": env.emulator.users.bob.apiKey });
     try {
-      expect((await getUser({ userName: "alice" })).id).toBe(env.emulator.users.alice.id);
-      // Bob's key from the stack is used, not the administrator's from the environment.
-      await expect(getOrganization({ name: "admins" })).rejects.toThrow(/no organization named "admins"/);
+      await withStackConfig({ "domino:host": env.url, "domino:apiKey": env.emulator.users.bob.apiKey }, async () => {
+        expect((await getUser({ userName: "alice" })).id).toBe(env.emulator.users.alice.id);
+        // Bob's key from the stack is used, not the administrator's from the environment.
+        await expect(getOrganization({ name: "admins" })).rejects.toThrow(/no organization named "admins"/);
+      });
     } finally {
-      pulumi.runtime.setAllConfig({});
       process.env.DOMINO_API_HOST = env.url;
-      resetConfiguration();
     }
+  });
+
+  it("share one client while the configuration stays the same", async () => {
+    await withStackConfig({ "domino:host": env.url, "domino:apiKey": env.emulator.users.alice.apiKey }, async () => {
+      await getUser({ userName: "bob" });
+      const first = await activeClient();
+      await getUser({ userName: "bob" });
+      expect(await activeClient()).toBe(first);
+    });
+    await withStackConfig({ "domino:host": env.url, "domino:apiKey": env.emulator.users.bob.apiKey }, async () => {
+      const before = await activeClient();
+      await getUser({ userName: "alice" });
+      expect(await activeClient()).not.toBe(before);
+    });
+  });
+
+  it("say that a refused key was refused, naming the host", async () => {
+    await withStackConfig({ "domino:host": env.url, "domino:apiKey": "not-a-key" }, async () => {
+      const err = await getUser({ userName: "alice" }).catch((e: unknown) => e);
+      expect(pulumi.RunError.isInstance(err)).toBe(true);
+      expect((err as Error).message).toBe(
+        `getUser: domino:apiKey was refused by ${env.url} (HTTP 401: Invalid API key or token); ` +
+          "check the key, or set domino:authStyle bearer if it is an access token",
+      );
+      await expect(getOrganization({ name: "admins" })).rejects.toThrow(`getOrganization: domino:apiKey was refused by ${env.url} (HTTP 401`);
+    });
+  });
+
+  it("pass on a bad setting with its fix", async () => {
+    await withStackConfig({ "domino:host": "domino.example.com" }, async () => {
+      const err = await getOrganization({ name: "admins" }).catch((e: unknown) => e);
+      expect(pulumi.RunError.isInstance(err)).toBe(true);
+      expect((err as Error).message).toMatch(/^getOrganization: domino:host must be an absolute URL with its scheme/);
+    });
   });
 });

@@ -1,13 +1,32 @@
-import { UNKNOWN } from "../../provider/resources/common";
-import { OrganizationInputs, OrganizationOutputs, provider } from "../../provider/resources/organization";
+import { UNKNOWN } from "../../provider/kit/schema";
+import * as pulumi from "@pulumi/pulumi";
+import { OrganizationInputs, OrganizationOutputs, provider as declared } from "../../provider/resources/organization";
 import { EmulatorFixture, useEmulator } from "../helpers/emulator";
+
+type CheckedOrganization = Required<OrganizationInputs>;
+
+/** The provider as the kit builds it: every call defined, and create's and update's outputs always set. */
+interface Engine<I, O> {
+  check(olds: I, news: I): Promise<pulumi.dynamic.CheckResult<I>>;
+  diff(id: string, olds: O, news: I): Promise<pulumi.dynamic.DiffResult>;
+  create(inputs: I & { __provider?: string }): Promise<{ id: string; outs: O }>;
+  read(id: string, props?: O): Promise<pulumi.dynamic.ReadResult<O>>;
+  update(id: string, olds: O, news: I): Promise<{ outs: O }>;
+  delete(id: string, props: O): Promise<void>;
+}
+
+const provider = declared as Engine<CheckedOrganization, OrganizationOutputs>;
 
 const ORGS = "/api/organizations/v1/organizations";
 
-async function checked(news: Record<string, unknown>, olds: Record<string, unknown> = {}): Promise<OrganizationInputs> {
-  const result = await provider.check(olds, news);
+async function check(news: Record<string, unknown>, olds: Record<string, unknown> = {}) {
+  return provider.check(olds as CheckedOrganization, news as CheckedOrganization);
+}
+
+async function checked(news: Record<string, unknown>, olds: Record<string, unknown> = {}): Promise<CheckedOrganization> {
+  const result = await check(news, olds);
   expect(result.failures).toEqual([]);
-  return result.inputs as OrganizationInputs;
+  return result.inputs as CheckedOrganization;
 }
 
 async function orgsNamed(env: EmulatorFixture, name: string): Promise<{ id: string; members: { userId: string; organizationRole: string }[] }[]> {
@@ -20,20 +39,23 @@ const RENAME_REFUSED =
   "or declare a separate Organization resource";
 
 describe("Organization check and diff", () => {
-  it("names the field and the rule, and refuses a rename at check", async () => {
+  it("names the field and the rule", async () => {
     expect(await checked({ name: "data" })).toEqual({ name: "data" });
-    expect((await provider.check({}, {})).failures?.map((f) => f.reason)).toEqual(["Organization.name is required"]);
-    expect((await provider.check({}, { name: UNKNOWN })).failures).toEqual([]);
-    expect(await checked({ name: "data" }, { name: "data" })).toEqual({ name: "data" });
+    expect((await check({})).failures?.map((f) => f.reason)).toEqual(["Organization.name is required"]);
+    expect((await check({ name: " " })).failures?.map((f) => f.reason)).toEqual(["Organization.name must not be empty"]);
+    expect((await check({ name: UNKNOWN })).failures).toEqual([]);
     expect(await checked({ name: UNKNOWN }, { name: "data" })).toEqual({ name: UNKNOWN });
-    const renamed = await provider.check({ name: "data" }, { name: "science" });
-    expect(renamed.failures).toEqual([{ property: "name", reason: `Organization.name ${RENAME_REFUSED}` }]);
   });
 
-  it("fails the diff of a rename that check could not see, and lets an unknown name wait", async () => {
+  it("fails the diff of a rename, without a stack trace, and lets an unknown name wait", async () => {
     const olds: OrganizationOutputs = { name: "data" };
     expect(await provider.diff("", olds, { name: "data" })).toEqual({ changes: false });
-    await expect(provider.diff("", olds, { name: "science" })).rejects.toThrow(`Organization.name ${RENAME_REFUSED}`);
+    const err = await provider.diff("", olds, { name: "science" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toBe(`Organization.name ${RENAME_REFUSED}`);
+    expect((err as Error).stack).toBe((err as Error).message);
+    // A refresh after a rename in the UI records the new name: the program's old one is the change.
+    await expect(provider.diff("", { name: "science" }, { name: "data" })).rejects.toThrow('cannot change from "science" to "data"');
     expect(await provider.diff("", olds, { name: UNKNOWN })).toEqual({ changes: true });
   });
 });
@@ -41,18 +63,31 @@ describe("Organization check and diff", () => {
 describe.each(["6.3", "5.3"] as const)("Organization against Domino %s", (dominoVersion) => {
   const env = useEmulator({ dominoVersion });
 
-  it("creates with one call, with the caller as its admin, and reads back", async () => {
+  it("creates with a look and one call, with the caller as its admin, and reads back", async () => {
     env.actAs("alice");
     await env.resetRequestCounts();
     const { id, outs } = await provider.create(await checked({ name: "data" }));
-    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { [`POST ${ORGS}`]: 1 } });
+    // The caller's organizations of that name are listed first: a lost answer is told apart from them.
+    expect(await env.requestCounts()).toEqual({ total: 2, byRoute: { [`GET ${ORGS}`]: 1, [`POST ${ORGS}`]: 1 } });
     expect(outs).toEqual({ name: "data" });
     expect(await orgsNamed(env, "data")).toEqual([{ id, name: "data", members: [{ userId: env.emulator.users.alice.id, organizationRole: "Admin" }] }]);
 
     await env.resetRequestCounts();
-    expect(await provider.read(id)).toEqual({ id, props: outs, inputs: { name: "data" } });
+    expect(await provider.read(id, outs)).toEqual({ id, props: outs, inputs: { name: "data" } });
     expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { [`GET ${ORGS}/{organizationId}`]: 1 } });
-    expect(await provider.read("65f0c00000000000000000ff")).toEqual({ id: "" });
+    expect(await provider.read("65f0c00000000000000000ff", outs)).toEqual({ id: "" });
+    await expect(provider.read("65f0c00000000000000000ff")).rejects.toThrow(
+      'Organization read: no Organization with id "65f0c00000000000000000ff" exists in Domino',
+    );
+  });
+
+  it("refuses a name one of the caller's organizations has, before sending anything", async () => {
+    const { id } = await provider.create(await checked({ name: "taken" }));
+    await env.resetRequestCounts();
+    await expect(provider.create(await checked({ name: "taken" }))).rejects.toThrow(
+      `Organization create: organization "taken" already exists in Domino (id ${id}); take it over with \`Organization.get\`, or choose another name`,
+    );
+    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { [`GET ${ORGS}`]: 1 } });
   });
 
   it("destroy forgets it without calling Domino and says it still exists", async () => {
@@ -73,16 +108,34 @@ describe.each(["6.3", "5.3"] as const)("Organization against Domino %s", (domino
     expect(await orgsNamed(env, "keep")).toHaveLength(1);
   });
 
-  it("reports a taken name with Domino's words", async () => {
+  it("reports a name taken outside the caller's organizations with Domino's words", async () => {
     await expect(provider.create(await checked({ name: "alice" }))).rejects.toThrow(
-      /create organization failed: POST \/api\/organizations\/v1\/organizations answered HTTP 400: The name alice is already taken/,
+      /^Organization create: create organization failed: POST \/api\/organizations\/v1\/organizations answered HTTP 400: The name alice is already taken/,
     );
   });
 
   it("never duplicates a create whose answer was lost", async () => {
     await env.api("PUT", "/__emulator/faults", { dropResponseRate: 1 });
+    await env.resetRequestCounts();
     const { id } = await provider.create(await checked({ name: "once" }));
     await env.api("PUT", "/__emulator/faults", { dropResponseRate: 0 });
+    // Listed before and after the lost answer; never sent twice.
+    expect((await env.requestCounts()).byRoute).toEqual({ [`GET ${ORGS}`]: 2, [`POST ${ORGS}`]: 1 });
     expect((await orgsNamed(env, "once")).map((o) => o.id)).toEqual([id]);
+  });
+
+  it("locates what an interrupted create made", async () => {
+    const inputs = await checked({ name: "found" });
+    expect(await declared.locate(inputs)).toEqual([]);
+    const { id, outs } = await provider.create(inputs);
+    expect(await declared.locate(inputs)).toEqual([{ id, outs }]);
+  });
+
+  it("sends a create again when the lost attempt made nothing", async () => {
+    await env.api("POST", "/__emulator/faults/rules", { method: "POST", route: ORGS, action: "drop" });
+    await env.resetRequestCounts();
+    const { id } = await provider.create(await checked({ name: "again" }));
+    expect((await env.requestCounts()).byRoute).toEqual({ [`GET ${ORGS}`]: 2, [`POST ${ORGS}`]: 2 });
+    expect((await orgsNamed(env, "again")).map((o) => o.id)).toEqual([id]);
   });
 });

@@ -1,8 +1,12 @@
-import * as projectsClient from "../../provider/client/projects";
-import { ResourceInitError, UNKNOWN } from "../../provider/resources/common";
+import { ResourceInitError } from "../../provider/kit/init-error";
+import { UNKNOWN } from "../../provider/kit/schema";
 import { getProject, getProjectOutput } from "../../provider/lookups/get-project";
-import { diffProject, ProjectInputs, ProjectOutputs, provider } from "../../provider/resources/project";
+import { diffProject, ProjectInputs, ProjectOutputs, provider as defined } from "../../provider/resources/project";
+import * as pulumi from "@pulumi/pulumi";
 import { useEmulator } from "../helpers/emulator";
+
+/** The provider as the engine calls it: every method, with untyped property bags. */
+const provider = defined as Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
 
 const ALICE = "65f0a0000000000000000002";
 const BOB = "65f0a0000000000000000003";
@@ -159,11 +163,15 @@ describe("Project against Domino 6.3", () => {
       .filter((p) => p.name === name)
       .map((p) => p.id);
 
-  it("creates with one POST and reads with one GET plus the version probe", async () => {
+  it("creates with one POST after the version probe and one list, and reads with one GET", async () => {
     const inputs = await checked({ name: "analytics", description: "team", visibility: "searchable" });
     await env.resetRequestCounts();
     const { id, outs } = await provider.create(inputs);
-    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { "POST /api/projects/beta/projects": 1 } });
+    // The probe says who the caller (the owner) is; the list shows the name is free.
+    expect(await env.requestCounts()).toEqual({
+      total: 3,
+      byRoute: { "GET /api/users/v1/self": 1, "GET /api/projects/beta/projects": 1, "POST /api/projects/beta/projects": 1 },
+    });
     expect(outs).toEqual({
       projectId: id,
       name: "analytics",
@@ -176,14 +184,10 @@ describe("Project against Domino 6.3", () => {
 
     await env.resetRequestCounts();
     const read = await provider.read(id, outs);
-    expect(read).toEqual({ id, props: outs, inputs: { name: "analytics", description: "team", visibility: "Searchable", ownerId: env.emulator.users.admin.id } });
-    const counts = await env.requestCounts();
-    expect(counts.byRoute["GET /api/projects/v1/projects/{projectId}"]).toBe(1);
-    expect(counts.total).toBeLessThanOrEqual(2);
-    // The probe is made once per process.
-    await env.resetRequestCounts();
-    await provider.read(id, outs);
-    expect((await env.requestCounts()).total).toBe(1);
+    // The owner was not declared: Domino's choice is not reported as an input.
+    expect(read).toEqual({ id, props: outs, inputs: { name: "analytics", description: "team", visibility: "Searchable" } });
+    // The probe is made once per client.
+    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { "GET /api/projects/v1/projects/{projectId}": 1 } });
   });
 
   it("creates with a main repository and a status, and keeps the credential id Domino never returns", async () => {
@@ -196,7 +200,9 @@ describe("Project against Domino 6.3", () => {
     });
     await env.resetRequestCounts();
     const { id, outs } = await provider.create(inputs);
+    // The owner is given: no need to ask who the caller is.
     expect((await env.requestCounts()).byRoute).toEqual({
+      "GET /api/projects/beta/projects": 1,
       "POST /api/projects/beta/projects": 1,
       "PUT /api/projects/v1/projects/{projectId}/status": 1,
     });
@@ -220,8 +226,16 @@ describe("Project against Domino 6.3", () => {
 
     const read = await provider.read(id, outs);
     expect(read.props).toEqual(outs);
-    expect(read.inputs).toMatchObject({ status: "complete", completedMessage: "shipped", mainRepository: { gitCredentialId: "cred-1" } });
-    expect((read.inputs as ProjectInputs).mainRepository).not.toHaveProperty("id");
+    // The owner and the main repository (with Domino's choices and id) may be Domino's:
+    // not reported as declared inputs.
+    expect(read.inputs).toEqual({
+      name: "with-repo",
+      description: "",
+      visibility: "Private",
+      status: "complete",
+      isBlocked: false,
+      completedMessage: "shipped",
+    });
   });
 
   it("an owner id given in upper case is no change after create or refresh", async () => {
@@ -237,7 +251,7 @@ describe("Project against Domino 6.3", () => {
     const inputs = await checked({ name: "born-active", status: "active" });
     await env.resetRequestCounts();
     const { id, outs } = await provider.create(inputs);
-    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { "POST /api/projects/beta/projects": 1 } });
+    expect((await env.requestCounts()).byRoute).not.toHaveProperty(["PUT /api/projects/v1/projects/{projectId}/status"]);
     expect(outs).toMatchObject({ status: "active", isBlocked: false });
     expect(outs).not.toHaveProperty("blockedReason");
     expect(await provider.diff(id, outs, inputs)).toEqual({ changes: false });
@@ -259,38 +273,40 @@ describe("Project against Domino 6.3", () => {
   });
 
   it("reports a project whose status could not be set as partly created", async () => {
-    const spy = jest.spyOn(projectsClient, "setProjectStatus").mockRejectedValueOnce(new Error("status refused"));
-    try {
-      const inputs = await checked({ name: "half", status: "complete" });
-      const err = await provider.create({ ...inputs, __provider: "shim" } as ProjectInputs).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(ResourceInitError);
-      const init = err as ResourceInitError;
-      expect(init.reasons[0]).toMatch(/project half \(\w+\) was created but its status could not be set: status refused/);
-      expect(init.properties).toMatchObject({ projectId: init.id, name: "half", __provider: "shim" });
-      expect(init.properties).not.toHaveProperty("status");
-      // The next `up` sees the status as a change and sets it in place.
-      expect(await provider.diff(init.id, init.properties as unknown as ProjectOutputs, inputs)).toEqual({ changes: true });
-    } finally {
-      spy.mockRestore();
-    }
+    await env.api("POST", "/__emulator/faults/rules", { method: "PUT", route: "/api/projects/v1/projects/{projectId}/status", status: 400 });
+    const inputs = await checked({ name: "half", status: "complete" });
+    const err = await provider.create({ ...inputs, __provider: "shim" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ResourceInitError);
+    const init = err as ResourceInitError;
+    expect(init.reasons[0]).toMatch(/project half \(\w+\) was created but its status could not be set: set project status failed: PUT .* answered HTTP 400/);
+    expect(init.properties).toMatchObject({ projectId: init.id, name: "half", __provider: "shim" });
+    expect(init.properties).not.toHaveProperty("status");
+    // The next `up` sees the status as a change and sets it in place.
+    expect(await provider.diff(init.id, init.properties as unknown as ProjectOutputs, inputs)).toEqual({ changes: true });
   });
 
-  it("surfaces Domino's message for a duplicate name", async () => {
-    const inputs = await checked({ name: "dup" });
-    await provider.create(inputs);
-    await expect(provider.create(inputs)).rejects.toThrow(
-      /create project failed: POST \/api\/projects\/beta\/projects answered HTTP 400: .*already exists/,
-    );
+  it("refuses a name the owner already uses, in any case, before sending anything", async () => {
+    const first = await provider.create(await checked({ name: "dup" }));
+    for (const name of ["dup", "DUP"]) {
+      await env.resetRequestCounts();
+      await expect(provider.create(await checked({ name, description: "other" }))).rejects.toThrow(
+        `Project create: project "${name}" already exists in Domino (id ${first.id}); take it over with \`Project.get\`, or choose another name`,
+      );
+      expect((await env.requestCounts()).byRoute).not.toHaveProperty(["POST /api/projects/beta/projects"]);
+    }
+    // Names are unique per owner: another owner's project of that name is no obstacle.
+    const alices = await provider.create(await checked({ name: "dup", ownerId: ALICE }));
+    expect(alices.outs).toMatchObject({ name: "dup", ownerId: ALICE });
   });
 
   it("archives on delete; refresh then sees it gone, and a second delete is fine", async () => {
     const { id, outs } = await provider.create(await checked({ name: "to-archive" }));
     await env.resetRequestCounts();
-    await provider.delete(id);
+    await provider.delete(id, outs);
     expect((await env.requestCounts()).byRoute).toEqual({ "DELETE /api/projects/beta/projects/{projectId}": 1 });
     expect((await env.api("GET", `/api/projects/v1/projects/${id}`)).status).toBe(404);
     expect(await provider.read(id, outs)).toEqual({ id: "" });
-    await expect(provider.delete(id)).resolves.toBeUndefined();
+    await expect(provider.delete(id, {})).resolves.toBeUndefined();
   });
 
   it("a replacement that keeps the name archives the old project, then creates the new one", async () => {
@@ -299,7 +315,7 @@ describe("Project against Domino 6.3", () => {
     expect(await provider.diff(old.id, old.outs, news)).toEqual({ changes: true, replaces: ["description"], deleteBeforeReplace: true });
     // Without archiving first, the new project collides with the old one.
     await expect(provider.create(news)).rejects.toThrow(/already exists/);
-    await provider.delete(old.id);
+    await provider.delete(old.id, old.outs);
     const replaced = await provider.create(news);
     expect(replaced.outs).toMatchObject({ name: "replace-me", description: "v2" });
     expect(replaced.id).not.toBe(old.id);
@@ -321,7 +337,17 @@ describe("Project against Domino 6.3", () => {
   it("reads with only the id (Resource.get)", async () => {
     const { id, outs } = await provider.create(await checked({ name: "by-id", description: "d" }));
     const read = await provider.read(id);
-    expect(read).toEqual({ id, props: outs, inputs: { name: "by-id", description: "d", visibility: "Private", ownerId: outs.ownerId } });
+    expect(read).toEqual({ id, props: outs, inputs: { name: "by-id", description: "d", visibility: "Private" } });
+  });
+
+  it("locates what a create would have made: the caller's live project with that definition", async () => {
+    const mine = await provider.create(await checked({ name: "found", description: "d" }));
+    await provider.create(await checked({ name: "found", description: "d", ownerId: ALICE }));
+    const located = await defined.locate((await provider.check({}, { name: "found", description: "d" })).inputs);
+    expect(located).toEqual([{ id: mine.id, outs: mine.outs }]);
+    expect(await defined.locate((await provider.check({}, { name: "found", description: "other" })).inputs)).toEqual([]);
+    await provider.delete(mine.id, mine.outs);
+    expect(await defined.locate((await provider.check({}, { name: "found", description: "d" })).inputs)).toEqual([]);
   });
 
   it("never duplicates a create whose answer was lost", async () => {
@@ -329,11 +355,11 @@ describe("Project against Domino 6.3", () => {
     await env.resetRequestCounts();
     const { id, outs } = await provider.create(await checked({ name: "lost-answer" }));
     await env.api("PUT", "/__emulator/faults", { dropResponseRate: 0 });
-    // One POST (committed, answer dropped), then the lookup found it: no second POST.
+    // The list before, one POST (committed, answer dropped), then the list after found it: no second POST.
     expect((await env.requestCounts()).byRoute).toEqual({
-      "POST /api/projects/beta/projects": 1,
       "GET /api/users/v1/self": 1,
-      "GET /api/projects/beta/projects": 1,
+      "GET /api/projects/beta/projects": 2,
+      "POST /api/projects/beta/projects": 1,
     });
     expect(outs).toMatchObject({ projectId: id, name: "lost-answer" });
     expect(await idsNamed("lost-answer")).toEqual([id]);
@@ -347,15 +373,12 @@ describe("Project against Domino 5.3", () => {
       .filter((p) => p.name === name)
       .map((p) => p.id);
 
-  it("reads through the project list, with one probe and one list page", async () => {
+  it("reads through the project list, with one list page (the create made the probe)", async () => {
     const { id, outs } = await provider.create(await checked({ name: "old-surface", status: "active" }));
     await env.resetRequestCounts();
     const read = await provider.read(id, outs);
     expect(read.props).toEqual(outs);
-    expect((await env.requestCounts()).byRoute).toEqual({
-      "GET /api/users/v1/self": 1,
-      "GET /api/projects/beta/projects": 1,
-    });
+    expect((await env.requestCounts()).byRoute).toEqual({ "GET /api/projects/beta/projects": 1 });
     await env.api("DELETE", `/api/projects/beta/projects/${id}`);
     expect(await provider.read(id, outs)).toEqual({ id: "" });
   });
@@ -366,6 +389,13 @@ describe("Project against Domino 5.3", () => {
     await env.api("PUT", "/__emulator/faults", { dropResponseRate: 0 });
     expect(outs.name).toBe("lost-53");
     expect(await idsNamed("lost-53")).toEqual([id]);
+  });
+
+  it("cannot tell owners apart without an owner id: any live project of that name is taken", async () => {
+    const alices = await provider.create(await checked({ name: "anyones", ownerId: ALICE }));
+    await expect(provider.create(await checked({ name: "anyones" }))).rejects.toThrow(`project "anyones" already exists in Domino (id ${alices.id})`);
+    // With the owner given, the key is exact again.
+    expect((await provider.create(await checked({ name: "anyones", ownerId: BOB }))).outs).toMatchObject({ ownerId: BOB });
   });
 });
 
@@ -412,7 +442,7 @@ describe("getProject", () => {
 
   it("does not find archived projects", async () => {
     const id = await makeProject("gone");
-    await provider.delete(id);
+    await provider.delete(id, {});
     await expect(getProject({ name: "gone" })).rejects.toThrow(/no project named "gone"/);
   });
 

@@ -1,13 +1,21 @@
-import { UNKNOWN } from "../../provider/resources/common";
-import { provider, SnapshotTagInputs, SnapshotTagOutputs } from "../../provider/resources/snapshot-tag";
+import { UNKNOWN } from "../../provider/kit/schema";
+import { provider as tagProvider, SnapshotTagInputs, SnapshotTagOutputs } from "../../provider/resources/snapshot-tag";
 import { EmulatorFixture, useEmulator } from "../helpers/emulator";
+
+/** These resources change in place, so `update` is defined. */
+const provider = tagProvider as Required<typeof tagProvider>;
 
 const DATASET = "65f0d0000000000000000001";
 const SNAPSHOT = "65f0d0000000000000000002";
 const TAGS = "/api/datasetrw/v1/datasets/{datasetId}/tags";
+const GET_DATASET = "GET /api/datasetrw/v1/datasets/{datasetId}";
+
+async function check(news: Record<string, unknown>) {
+  return provider.check({}, news);
+}
 
 async function checked(news: Record<string, unknown>): Promise<SnapshotTagInputs> {
-  const result = await provider.check({}, news);
+  const result = await check(news);
   expect(result.failures).toEqual([]);
   return result.inputs as SnapshotTagInputs;
 }
@@ -31,12 +39,12 @@ async function tagsOf(env: EmulatorFixture, datasetId: string): Promise<Record<s
 describe("SnapshotTag check and diff", () => {
   it("names the field and the rule", async () => {
     expect(await checked({ datasetId: DATASET, snapshotId: SNAPSHOT, tagName: "prod" })).toEqual({ datasetId: DATASET, snapshotId: SNAPSHOT, tagName: "prod" });
-    const result = await provider.check({}, { datasetId: DATASET, snapshotId: "latest", tagName: " " });
+    const result = await check({ datasetId: DATASET, snapshotId: "latest", tagName: " " });
     expect(result.failures?.map((f) => f.reason)).toEqual([
       'SnapshotTag.snapshotId must be a Domino id (24 hexadecimal characters), got "latest"',
       "SnapshotTag.tagName must not be empty",
     ]);
-    expect((await provider.check({}, { datasetId: UNKNOWN, snapshotId: UNKNOWN, tagName: UNKNOWN })).failures).toEqual([]);
+    expect((await check({ datasetId: UNKNOWN, snapshotId: UNKNOWN, tagName: UNKNOWN })).failures).toEqual([]);
   });
 
   it("moves in place to another snapshot and replaces for a new name or dataset", async () => {
@@ -51,25 +59,28 @@ describe("SnapshotTag check and diff", () => {
 describe.each(["6.3", "5.3"] as const)("SnapshotTag against Domino %s", (dominoVersion) => {
   const env = useEmulator({ dominoVersion });
 
-  it("tags with one call, moves the tag with two, and reads it back", async () => {
+  it("tags with a read and one call, moves the tag with two, and reads it back", async () => {
     const { datasetId, snapshots } = await makeDataset(env, "tags");
     const inputs = await checked({ datasetId, snapshotId: snapshots[0], tagName: "release/2024" });
     await env.resetRequestCounts();
     const { id, outs } = await provider.create(inputs);
-    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { [`POST ${TAGS}`]: 1 } });
+    // The dataset's tags before the create (a taken name, and what a lost answer could
+    // have made), then the create.
+    expect(await env.requestCounts()).toEqual({ total: 2, byRoute: { [GET_DATASET]: 1, [`POST ${TAGS}`]: 1 } });
     expect(id).toBe(`${datasetId}/release/2024`);
     expect(outs).toEqual(inputs);
     expect(await tagsOf(env, datasetId)).toEqual({ "release/2024": snapshots[0] });
 
     await env.resetRequestCounts();
     const { outs: moved } = await provider.update(id, outs, { ...inputs, snapshotId: snapshots[1] });
+    // The remove answers with the dataset's tags: that is the list the add starts from.
     expect(await env.requestCounts()).toEqual({ total: 2, byRoute: { [`DELETE ${TAGS}/{tagName}`]: 1, [`POST ${TAGS}`]: 1 } });
     expect(moved).toEqual({ ...inputs, snapshotId: snapshots[1] });
     expect(await tagsOf(env, datasetId)).toEqual({ "release/2024": snapshots[1] });
 
     await env.resetRequestCounts();
     expect(await provider.read(id)).toEqual({ id, props: moved, inputs: moved });
-    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { "GET /api/datasetrw/v1/datasets/{datasetId}": 1 } });
+    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { [GET_DATASET]: 1 } });
   });
 
   it("refresh follows out-of-band moves and removal, and an unknown dataset", async () => {
@@ -94,6 +105,13 @@ describe.each(["6.3", "5.3"] as const)("SnapshotTag against Domino %s", (dominoV
     await expect(provider.delete(id, {} as SnapshotTagOutputs)).resolves.toBeUndefined();
   });
 
+  it("reads tag names that are also names of object members", async () => {
+    const { datasetId, snapshots } = await makeDataset(env, "members");
+    expect(await provider.read(`${datasetId}/constructor`, { datasetId, tagName: "constructor", snapshotId: snapshots[0] })).toEqual({ id: "" });
+    const { id, outs } = await provider.create(await checked({ datasetId, snapshotId: snapshots[0], tagName: "constructor" }));
+    expect((await provider.read(id, outs)).props).toEqual(outs);
+  });
+
   it("an update after a failed add starts again from the missing tag", async () => {
     const { datasetId, snapshots } = await makeDataset(env, "retry");
     const { id, outs } = await provider.create(await checked({ datasetId, snapshotId: snapshots[0], tagName: "prod" }));
@@ -103,12 +121,18 @@ describe.each(["6.3", "5.3"] as const)("SnapshotTag against Domino %s", (dominoV
     expect(await tagsOf(env, datasetId)).toEqual({ prod: snapshots[1] });
   });
 
-  it("refuses a name already in use and a snapshot of another dataset, with Domino's words", async () => {
+  it("refuses a name already in use before sending anything, and a snapshot of another dataset with Domino's words", async () => {
     const { datasetId, snapshots } = await makeDataset(env, "taken");
     await env.api("POST", `/api/datasetrw/v1/datasets/${datasetId}/tags`, { tagName: "prod", snapshotId: snapshots[0] });
-    await expect(provider.create(await checked({ datasetId, snapshotId: snapshots[1], tagName: "prod" }))).rejects.toThrow(
-      /tag dataset snapshot failed: POST \/api\/datasetrw\/v1\/datasets\/[0-9a-f]{24}\/tags answered HTTP 400: Tag prod already exists/,
-    );
+    // Even a tag that points where asked: it is not this resource's.
+    for (const snapshotId of snapshots) {
+      const inputs = await checked({ datasetId, snapshotId, tagName: "prod" });
+      await env.resetRequestCounts();
+      await expect(provider.create(inputs)).rejects.toThrow(
+        `SnapshotTag create: tag "prod" of dataset ${datasetId} already exists in Domino (id ${datasetId}/prod); take it over with \`SnapshotTag.get\`, or choose another name`,
+      );
+      expect((await env.requestCounts()).byRoute).toEqual({ [GET_DATASET]: 1 });
+    }
     const other = await makeDataset(env, "other");
     await expect(provider.create(await checked({ datasetId, snapshotId: other.snapshots[0], tagName: "x" }))).rejects.toThrow(/is not a snapshot of dataset/);
   });
@@ -120,5 +144,27 @@ describe.each(["6.3", "5.3"] as const)("SnapshotTag against Domino %s", (dominoV
     await env.api("PUT", "/__emulator/faults", { dropResponseRate: 0 });
     expect(outs.snapshotId).toBe(snapshots[0]);
     expect(await tagsOf(env, datasetId)).toEqual({ prod: snapshots[0] });
+  });
+
+  it("locates what an interrupted create made: the name pointing at the snapshot", async () => {
+    const { datasetId, snapshots } = await makeDataset(env, "locate");
+    const inputs = await checked({ datasetId, snapshotId: snapshots[0], tagName: "prod" });
+    expect(await provider.locate(inputs)).toEqual([]);
+    const { id, outs } = await provider.create(inputs);
+    expect(await provider.locate(inputs)).toEqual([{ id, outs }]);
+    expect(await provider.locate({ ...inputs, snapshotId: snapshots[1] })).toEqual([]);
+  });
+
+  it("a move whose add lost its answer finds the tag moved", async () => {
+    const { datasetId, snapshots } = await makeDataset(env, "lost-move");
+    const { id, outs } = await provider.create(await checked({ datasetId, snapshotId: snapshots[0], tagName: "prod" }));
+    // The add is committed, then its connection dropped without an answer.
+    await env.api("POST", "/__emulator/faults/rules", { method: "POST", route: TAGS, when: "after", action: "drop" });
+    await env.resetRequestCounts();
+    const { outs: moved } = await provider.update(id, outs, { ...outs, snapshotId: snapshots[1] });
+    // Not sent again: the dataset read after the lost answer showed the tag.
+    expect(await env.requestCounts()).toEqual({ total: 3, byRoute: { [`DELETE ${TAGS}/{tagName}`]: 1, [`POST ${TAGS}`]: 1, [GET_DATASET]: 1 } });
+    expect(moved.snapshotId).toBe(snapshots[1]);
+    expect(await tagsOf(env, datasetId)).toEqual({ prod: snapshots[1] });
   });
 });

@@ -7,6 +7,7 @@
  */
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import * as pulumi from "@pulumi/pulumi";
@@ -34,6 +35,8 @@ const RESOURCE_MODULES = [
 ];
 /** The serialized provider is stored twice in every resource's state: keep it small. */
 const MAX_SERIALIZED_BYTES = 4096;
+/** Installed under node_modules, the shim is stored as a reference to its module. */
+const MAX_INSTALLED_BYTES = 1024;
 
 type Client = InstanceType<typeof provrpc.ResourceProviderClient>;
 
@@ -44,12 +47,25 @@ function unary<Req, Res>(client: Client, method: string, req: Req): Promise<Res>
   });
 }
 
-async function serializedProvider(moduleName: string): Promise<string> {
+/** The serialized provider, as the SDK makes it from the package found under `from`. */
+async function serializedProvider(moduleName: string, from = "pulumi-domino"): Promise<string> {
   // Loaded from the built package, exactly as a user's program loads it.
-  const { providerShim } = require("pulumi-domino/dist/resources/shim") as typeof import("../../provider/resources/shim");
+  const { providerShim } = require(`${from}/dist/shim`) as typeof import("../../provider/shim");
   const provider = providerShim(moduleName);
   const fn = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false });
   return fn.text;
+}
+
+/** A copy of the built package installed under a node_modules folder, as `npm install` lays it out. */
+function installedCopy(): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-domino-installed-"));
+  const pkg = path.join(root, "node_modules", "pulumi-domino");
+  fs.mkdirSync(pkg, { recursive: true });
+  fs.cpSync(path.join(REPO, "provider/dist"), path.join(pkg, "dist"), { recursive: true });
+  fs.copyFileSync(path.join(REPO, "provider/package.json"), path.join(pkg, "package.json"));
+  // Its dependencies resolve to this repository's copies, as they would to the program's.
+  for (const dep of ["@pulumi", "node-fetch"]) fs.symlinkSync(path.join(REPO, "node_modules", dep), path.join(root, "node_modules", dep));
+  return pkg;
 }
 
 describe("providers under the SDK's dynamic-provider gRPC host", () => {
@@ -57,6 +73,8 @@ describe("providers under the SDK's dynamic-provider gRPC host", () => {
   let host: ChildProcess;
   let client: Client;
   const sizes: Record<string, number> = {};
+  const installedSizes: Record<string, number> = {};
+  let installed: string | undefined;
 
   beforeAll(async () => {
     const hostEnv: NodeJS.ProcessEnv = { ...process.env, PULUMI_NODEJS_PROJECT: "serialization-test", PULUMI_NODEJS_STACK: "test" };
@@ -80,8 +98,9 @@ describe("providers under the SDK's dynamic-provider gRPC host", () => {
     client?.close();
     host?.kill();
     const table = Object.entries(sizes)
-      .map(([m, b]) => `  ${m.padEnd(22)} ${b} bytes`)
+      .map(([m, b]) => `  ${m.padEnd(22)} ${b} bytes linked, ${installedSizes[m] ?? "?"} bytes installed`)
       .join("\n");
+    if (installed) fs.rmSync(path.resolve(installed, "../.."), { recursive: true, force: true });
     // The figure the docs quote: bytes of __provider per resource type.
     console.log(`serialized __provider size per resource module:\n${table}`);
   });
@@ -103,6 +122,27 @@ describe("providers under the SDK's dynamic-provider gRPC host", () => {
     for (const user of Object.values(env.emulator.users)) expect(text).not.toContain(user.apiKey);
     expect(text).not.toContain(env.url);
     expect(text).toContain(`pulumi-domino/dist/resources/${moduleName}`);
+  });
+
+  it.each(RESOURCE_MODULES)("serializes %s, once installed, as a reference to its shim module under 1 KB", async (moduleName) => {
+    installed ??= installedCopy();
+    const text = await serializedProvider(moduleName, installed);
+    installedSizes[moduleName] = Buffer.byteLength(text);
+    expect(installedSizes[moduleName]).toBeLessThanOrEqual(MAX_INSTALLED_BYTES);
+    expect(text).toContain(`require("pulumi-domino/dist/shims/${moduleName}.js")`);
+    // The same text is what the provider host runs: it resolves the installed package.
+    const req = new provproto.CheckRequest();
+    req.setUrn(`urn:pulumi:test::serialization-test::pulumi-nodejs:dynamic/domino:X::x`);
+    req.setOlds(Struct.fromJavaScript({}));
+    req.setNews(Struct.fromJavaScript({ __provider: text }));
+    const res = await unary<provproto.CheckRequest, provproto.CheckResponse>(client, "check", req);
+    expect(res.getFailuresList().map((f) => f.getReason()).join("\n")).toMatch(/is required/);
+  });
+
+  it("serializes one shim object per kind, so a program pays for each kind once", async () => {
+    const { providerShim } = require("pulumi-domino/dist/shim") as typeof import("../../provider/shim");
+    expect(providerShim("goal")).toBe(providerShim("goal"));
+    expect(providerShim("goal")).not.toBe(providerShim("project"));
   });
 
   it.each(RESOURCE_MODULES)("loads %s in the host and runs its check", async (moduleName) => {

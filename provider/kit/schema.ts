@@ -1,13 +1,10 @@
 /**
- * What every resource provider shares: input validation for `check`, an exact `diff`
- * driven by the same field table, composite ids, and the error that reports a
- * partly created object to the engine.
- *
- * Each resource declares its inputs once, as a `Schema`: type, rules, and what a
- * change does (update in place or replace). `check` and `diff` are derived from it.
+ * A resource's inputs, declared once as a `Schema`: each field's type, rules, and what a
+ * change does (update in place, replace, or nothing). `check` and `diff` are derived
+ * from it; `SchemaFor<I>` makes the compiler hold the schema and the inputs type to the
+ * same fields.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { plainOutputs } from "../client/outputs";
 
 /**
  * The engine's placeholder for a value not known yet (preview). It arrives as this
@@ -53,6 +50,9 @@ export interface InputRule extends FieldRule {
 }
 
 export type Schema = Record<string, InputRule>;
+
+/** A schema with exactly one rule per field of `I`: a missing or extra field does not compile. */
+export type SchemaFor<I> = { readonly [K in keyof Required<I>]: InputRule };
 
 type Failure = pulumi.dynamic.CheckFailure;
 
@@ -242,87 +242,24 @@ export function diffInputs(
   return result;
 }
 
-/** The inputs a `read` reports: the schema's fields as they now are. */
-export function inputsFromOutputs<I>(schema: Schema, outs: Record<string, unknown>): I {
+
+/**
+ * The inputs `read` reports: the schema's fields as Domino now has them, so refresh
+ * records drift. A field that Domino fills in when it is not given is left out: the
+ * program did not declare it, and reporting it would make every refreshed resource look
+ * changed to the engine.
+ */
+export function declaredInputs(schema: Schema, outs: Record<string, unknown>): Record<string, unknown> {
   const inputs: Record<string, unknown> = {};
-  for (const name of Object.keys(schema)) {
-    if (outs[name] !== undefined) inputs[name] = outs[name];
+  for (const [name, rule] of Object.entries(schema)) {
+    if (rule.computedWhenAbsent) continue;
+    if (outs[name] !== undefined && outs[name] !== null) inputs[name] = outs[name];
   }
-  return plainOutputs(inputs) as I;
+  return inputs;
 }
 
 /** Inputs without the engine's `__provider` entry, for building API requests. */
 export function withoutProvider<T extends object>(inputs: T): Omit<T, "__provider"> {
   const { __provider: _ignored, ...rest } = inputs as T & { __provider?: unknown };
   return rest;
-}
-
-/** Joins the parts of a composite id, e.g. `<projectId>/<goalId>`. */
-export function joinId(...parts: string[]): string {
-  return parts.join("/");
-}
-
-/**
- * Splits a composite id. The last part takes whatever remains, so it may itself
- * contain slashes (tag names can).
- */
-export function splitId<K extends string>(resource: string, id: string, names: readonly K[]): Record<K, string> {
-  const parts = id.split("/");
-  if (parts.length < names.length || parts.slice(0, names.length).some((p) => p === "")) {
-    throw new Error(`${resource} id "${id}" is not of the form ${names.map((n) => `<${n}>`).join("/")}`);
-  }
-  const out = {} as Record<K, string>;
-  names.forEach((name, i) => {
-    out[name] = i === names.length - 1 ? parts.slice(i).join("/") : parts[i];
-  });
-  return out;
-}
-
-/**
- * Reports an object that was created but not fully set up. The engine records it with
- * these properties and the reasons as initialization errors, and the next `pulumi up`
- * updates it, instead of the object leaking.
- */
-export class ResourceInitError extends Error {
-  readonly id: string;
-  readonly properties: Record<string, unknown>;
-  readonly reasons: string[];
-
-  constructor(id: string, properties: Record<string, unknown>, reasons: string[]) {
-    super(reasons.join("; "));
-    this.name = "ResourceInitError";
-    this.id = id;
-    this.properties = properties;
-    this.reasons = reasons;
-  }
-}
-
-/** Builds a `ResourceInitError` that keeps the serialized provider, as the engine needs. */
-export function partialCreate(inputs: { __provider?: unknown }, id: string, outs: object, reason: string): ResourceInitError {
-  const properties: Record<string, unknown> = { ...(plainOutputs(outs) as Record<string, unknown>) };
-  if (inputs.__provider !== undefined) properties.__provider = inputs.__provider;
-  return new ResourceInitError(id, properties, [reason]);
-}
-
-/** Properties every resource declares as outputs: passed as `undefined` so the engine fills them. */
-export function outputSlots(names: readonly string[]): Record<string, undefined> {
-  const slots: Record<string, undefined> = {};
-  for (const n of names) slots[n] = undefined;
-  return slots;
-}
-
-/** Polls `probe` until it returns a value, or throws after `timeoutMs` with `describe()`. */
-export async function waitFor<T>(
-  probe: () => Promise<T | undefined>,
-  opts: { timeoutMs: number; intervalMs?: number; maxIntervalMs?: number; describe: () => string },
-): Promise<T> {
-  const deadline = Date.now() + opts.timeoutMs;
-  let interval = opts.intervalMs ?? 500;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() >= deadline) throw new Error(opts.describe());
-    await new Promise((r) => setTimeout(r, Math.min(interval, Math.max(0, deadline - Date.now()))));
-    interval = Math.min(interval * 2, opts.maxIntervalMs ?? 5000);
-  }
 }

@@ -1,16 +1,8 @@
-/** The shared resource kit: validation, preview unknowns, exact diff, ids, plain outputs. */
-import { plainOutputs, toPlainJson } from "../../provider/client/outputs";
-import {
-  checkInputs,
-  diffInputs,
-  inputsFromOutputs,
-  joinId,
-  partialCreate,
-  Schema,
-  splitId,
-  UNKNOWN,
-  withoutProvider,
-} from "../../provider/resources/common";
+/** The kit's pure parts: validation, preview unknowns, exact diff, ids, plain outputs, init errors. */
+import { joinId, splitId } from "../../provider/kit/ids";
+import { partialCreate } from "../../provider/kit/init-error";
+import { plainOutputs, toPlainJson } from "../../provider/kit/outputs";
+import { checkInputs, declaredInputs, diffInputs, Schema, UNKNOWN, withoutProvider } from "../../provider/kit/schema";
 
 const schema: Schema = {
   projectId: { kind: "string", required: true, dominoId: true, onChange: "replace" },
@@ -123,8 +115,8 @@ describe("ids, outputs and init errors", () => {
     expect(() => toPlainJson({ f: () => 1 })).toThrow("outputs.f is a function");
   });
 
-  it("reports inputs from outputs without server-only fields", () => {
-    expect(inputsFromOutputs(schema, { projectId: PID, name: "a", createdAt: "x", done: true })).toEqual({ projectId: PID, name: "a", done: true });
+  it("reports as inputs what a program declares: no server-only outputs, no field Domino fills in when absent", () => {
+    expect(declaredInputs(schema, { projectId: PID, name: "a", createdAt: "x", ownerId: PID, note: "n" })).toEqual({ projectId: PID, name: "a", note: "n" });
   });
 
   it("keeps the serialized provider in a partial create so the engine can record the object", () => {

@@ -1,0 +1,27 @@
+/** Composite ids: `<parentId>/<childId>`, as `get` and the state hold them. */
+
+/** Joins the parts of a composite id, e.g. `<projectId>/<goalId>`. */
+export function joinId(...parts: string[]): string {
+  return parts.join("/");
+}
+
+/**
+ * Splits a composite id. The last part takes whatever remains, so it may itself contain
+ * slashes (tag names can).
+ */
+export function splitId<K extends string>(resource: string, id: string, names: readonly K[]): Record<K, string> {
+  const parts = id.split("/");
+  if (parts.length < names.length || parts.slice(0, names.length).some((p) => p === "")) {
+    throw new Error(`${resource} id "${id}" is not of the form ${names.map((n) => `<${n}>`).join("/")}`);
+  }
+  const out = {} as Record<K, string>;
+  names.forEach((name, i) => {
+    out[name] = i === names.length - 1 ? parts.slice(i).join("/") : parts[i];
+  });
+  return out;
+}
+
+/** Domino ids are hexadecimal: the same id in another case is the same object. */
+export function sameId(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
+}

@@ -1,0 +1,244 @@
+/**
+ * The lifecycle kit: turns a resource's declaration (schema, id, create/read/update/
+ * delete against a client) into the provider the engine calls. It owns the rules every
+ * resource shares:
+ * - `check` and `diff` come from the schema; a resource without `update` replaces on
+ *   every change;
+ * - `__provider` is stripped before the resource sees its inputs; outputs are plain JSON;
+ * - a read that finds nothing (or a 404) means "gone"; a delete answered 404 means
+ *   "done"; anything else is an error;
+ * - every operation runs in a scope with one deadline and a place for progress lines;
+ * - every error names the resource, and carries no stack frames to the user.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { DominoClient } from "../client/client";
+import { isNotFound } from "../client/errors";
+import { OperationScope, runInScope } from "../client/scope";
+import { activeClient, assertConfiguredConnection } from "../config";
+import { ResourceInitError } from "./init-error";
+import { warnUser } from "./notices";
+import { plainOutputs } from "./outputs";
+import { checkInputs, declaredInputs, diffInputs, Schema, SchemaFor, withoutProvider } from "./schema";
+
+/** What a resource's operations get: the deployment's client, and where to tell the user things. */
+export interface OperationContext {
+  readonly client: DominoClient;
+  /** A warning for the person running Pulumi. */
+  warn(message: string): void;
+  /** A progress line (long waits, retries). */
+  progress(message: string): void;
+}
+
+type Failure = pulumi.dynamic.CheckFailure;
+
+export interface ResourceDefinition<I extends object, O extends object> {
+  /** The resource's type name, e.g. "Goal". */
+  readonly kind: string;
+  readonly schema: SchemaFor<I>;
+  /** The object for messages, e.g. `"Ship v1"` or `analytics (65f...)`. */
+  describe(inputs: Partial<I>): string;
+  /** Rules across fields, after the schema's; add failures for what is wrong. */
+  checkMore?(inputs: I, failures: Failure[]): void;
+  /** A diff other than the schema's (e.g. a field compared part by part). */
+  diff?(olds: O, news: I): pulumi.dynamic.DiffResult;
+  create(ctx: OperationContext, inputs: I): Promise<{ id: string; outs: O }>;
+  /** The object as it is now; undefined when it is gone. A 404 thrown means gone too. */
+  read(ctx: OperationContext, id: string, recorded: Partial<O>): Promise<O | undefined>;
+  /** In-place changes; without it, every change replaces the object. */
+  update?(ctx: OperationContext, id: string, olds: O, news: I): Promise<O>;
+  /** A 404 thrown means already gone, which is success. */
+  delete(ctx: OperationContext, id: string, props: O): Promise<void>;
+  /**
+   * The ids of the objects that a create of these inputs would have made (the same match
+   * as create recovery): what `pulumi-domino recover` looks for after an interrupted run.
+   */
+  locate(ctx: OperationContext, inputs: I): Promise<string[]>;
+}
+
+/** An object found for an interrupted create. */
+export interface Located<O> {
+  id: string;
+  outs: O;
+}
+
+/** The engine's provider, plus what `pulumi-domino recover` needs. */
+export interface DominoProvider<I, O> {
+  check(olds: object, news: object): Promise<pulumi.dynamic.CheckResult<I>>;
+  diff(id: string, olds: O, news: I): Promise<pulumi.dynamic.DiffResult>;
+  create(inputs: I & { __provider?: string }): Promise<{ id: string; outs: O }>;
+  read(id: string, props?: Partial<O>): Promise<pulumi.dynamic.ReadResult<O>>;
+  /** For a resource without in-place changes, never reached: its diff always replaces. */
+  update(id: string, olds: O, news: I & { __provider?: string }): Promise<{ outs: O }>;
+  delete(id: string, props: Partial<O>): Promise<void>;
+  /** The objects in Domino that a create of `inputs` would have made, read as outputs. */
+  locate(inputs: I): Promise<Located<O>[]>;
+}
+
+/** Inputs as the engine hands them to create and update. */
+type EngineInputs<I> = I & { __provider?: string };
+
+/** The message, without the stack frames that the SDK would print next to it. */
+function userFacing(kind: string, action: string, err: unknown): Error {
+  if (err instanceof ResourceInitError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  const prefix = `${kind} ${action}: `;
+  const named = message.startsWith(`${kind} `) || message.startsWith(`${kind}.`);
+  const out = new Error(named ? message : prefix + message);
+  out.name = err instanceof Error ? err.name : "Error";
+  // The dynamic provider host prints `${err}: ${err.stack}` for a failed call: keep it to the message.
+  out.stack = out.message;
+  return out;
+}
+
+function makeScope(label: string, timeoutMs: number): OperationScope {
+  const startedAt = Date.now();
+  return {
+    label,
+    startedAt,
+    deadline: startedAt + timeoutMs,
+    progress: (message) => process.stderr.write(`pulumi-domino: ${label}: ${message}\n`),
+  };
+}
+
+async function run<T>(kind: string, action: string, label: string, fn: (ctx: OperationContext) => Promise<T>): Promise<T> {
+  try {
+    const client = await activeClient();
+    const scope = makeScope(`${action} ${kind} ${label}`, client.settings.operationTimeoutMs);
+    const ctx: OperationContext = {
+      client,
+      warn: (message) => warnUser(`${kind} ${label}: ${message}`),
+      progress: scope.progress,
+    };
+    return await runInScope(scope, () => fn(ctx));
+  } catch (err) {
+    throw userFacing(kind, action, err);
+  }
+}
+
+/**
+ * An object left half set up (by a create, or an update that finishes one) is recorded
+ * with the error's properties as its state: they must keep the serialized provider, or
+ * the next operation on it would find none.
+ */
+function withProvider(err: unknown, inputs: { __provider?: unknown }): unknown {
+  if (err instanceof ResourceInitError && inputs.__provider !== undefined && err.properties.__provider === undefined) {
+    return new ResourceInitError(err.id, { ...err.properties, __provider: inputs.__provider }, err.reasons);
+  }
+  return err;
+}
+
+/** True when `props` holds nothing recorded (a `Resource.get`, not a refresh). */
+function nothingRecorded(props: object | undefined): boolean {
+  return !props || Object.keys(props).every((k) => k === "__provider");
+}
+
+/** The provider the engine calls, derived from the declaration. */
+export function defineProvider<I extends object, O extends object>(def: ResourceDefinition<I, O>): DominoProvider<I, O> {
+  const schema = def.schema as Schema;
+  const replaceAll = !def.update;
+
+  function diffOf(olds: O, news: I): pulumi.dynamic.DiffResult {
+    const o = olds as unknown as Record<string, unknown>;
+    const n = news as unknown as Record<string, unknown>;
+    const result = def.diff ? def.diff(olds, news) : diffInputs(schema, o, n);
+    if (replaceAll && result.changes && !result.replaces?.length) {
+      // Nothing changes in place: whatever changed needs a new object.
+      const changed = Object.keys(schema).filter((f) => diffInputs({ [f]: schema[f] }, o, n).changes);
+      return { ...result, replaces: changed };
+    }
+    return result;
+  }
+
+  const provider: DominoProvider<I, O> = {
+    async check(_olds, news) {
+      try {
+        // A bad setting or a refused connection fails preview here, before anything is planned.
+        await assertConfiguredConnection();
+      } catch (err) {
+        throw userFacing(def.kind, "check", err);
+      }
+      const result = checkInputs<I>(def.kind, schema, news as Record<string, unknown>);
+      const failures = [...(result.failures ?? [])];
+      if (failures.length === 0 && result.inputs) def.checkMore?.(result.inputs, failures);
+      return { inputs: result.inputs, failures };
+    },
+
+    async diff(_id, olds, news) {
+      try {
+        return diffOf(olds, news);
+      } catch (err) {
+        throw userFacing(def.kind, "diff", err);
+      }
+    },
+
+    async create(inputs) {
+      const given = withoutProvider(inputs) as I;
+      return run(def.kind, "create", def.describe(given), async (ctx) => {
+        try {
+          const { id, outs } = await def.create(ctx, given);
+          return { id, outs: plainOutputs(outs) };
+        } catch (err) {
+          throw withProvider(err, inputs);
+        }
+      });
+    },
+
+    async read(id, props) {
+      const recorded = (props ? withoutProvider(props) : {}) as Partial<O>;
+      return run(def.kind, "read", id, async (ctx) => {
+        let outs: O | undefined;
+        try {
+          outs = await def.read(ctx, id, recorded);
+        } catch (err) {
+          if (!isNotFound(err)) throw err;
+          outs = undefined;
+        }
+        if (!outs) {
+          if (nothingRecorded(props)) throw new Error(`no ${def.kind} with id "${id}" exists in Domino (or the API key may not see it)`);
+          return { id: "" };
+        }
+        const plain = plainOutputs(outs);
+        return { id, props: plain, inputs: declaredInputs(schema, plain as Record<string, unknown>) as unknown as O };
+      });
+    },
+
+    async delete(id, props) {
+      const recorded = withoutProvider(props) as O;
+      await run(def.kind, "delete", id, async (ctx) => {
+        try {
+          await def.delete(ctx, id, recorded);
+        } catch (err) {
+          if (!isNotFound(err)) throw err;
+        }
+      });
+    },
+
+    async update(id, olds, news) {
+      const given = withoutProvider(news) as I;
+      return run(def.kind, "update", def.describe(given), async (ctx) => {
+        if (!def.update) throw new Error(`nothing about a ${def.kind} changes in place; its changes replace it`);
+        try {
+          const outs = await def.update(ctx, id, withoutProvider(olds) as O, given);
+          return { outs: plainOutputs(outs) };
+        } catch (err) {
+          throw withProvider(err, news);
+        }
+      });
+    },
+
+    async locate(inputs) {
+      const given = withoutProvider(inputs) as I;
+      return run(def.kind, "locate", def.describe(given), async (ctx) => {
+        const found: Located<O>[] = [];
+        for (const id of await def.locate(ctx, given)) {
+          const outs = await def.read(ctx, id, {});
+          if (outs) found.push({ id, outs: plainOutputs(outs) });
+        }
+        return found;
+      });
+    },
+  };
+
+  // The engine's contract, checked by the compiler.
+  return provider satisfies pulumi.dynamic.ResourceProvider<I, O>;
+}

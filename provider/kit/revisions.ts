@@ -1,0 +1,213 @@
+/**
+ * A revision's definition (base image, Dockerfile lines, variables, scripts, tools), as
+ * both Environment (its first revision) and EnvironmentRevision declare it: the input
+ * fields with their docs and rules, the request body, the recorded form, and the
+ * secret handling of variable values.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { DominoClient } from "../client/client";
+import { ClusterType, EnvironmentToolV1, NewEnvironmentRevisionV1, ProxyConfigV1 } from "../client/environments";
+import { Args } from "./resource";
+import { FieldRule, InputRule, SchemaFor } from "./schema";
+
+export interface EnvironmentVariable {
+  key: string;
+  value: string;
+}
+
+export type ProxyConfig = ProxyConfigV1;
+export type WorkspaceTool = EnvironmentToolV1;
+
+export type EnvironmentVariableArgs = Args<EnvironmentVariable>;
+/** `internalPath` is the path template of the tool behind Domino's proxy, e.g. `/{{ownerUsername}}/{{projectName}}/{{sessionPathComponent}}/{{runId}}/`. */
+export type ProxyConfigArgs = Args<ProxyConfig>;
+export type WorkspaceToolArgs = Args<WorkspaceTool>;
+
+/** The definition of a revision. Revisions are immutable in Domino. */
+export interface RevisionDefinitionInputs {
+  /** Base Docker image, e.g. `quay.io/domino/compute-environment-images:ubuntu20-py3.9-r-4.2-domino5.3-standard`. */
+  image: string;
+  /** Dockerfile lines run on top of the image. */
+  dockerfileInstructions?: string;
+  /**
+   * Variables set in every run of the environment. The whole list is stored as a secret
+   * in the Pulumi state, whether or not the values are wrapped in `pulumi.secret`.
+   */
+  environmentVariables?: EnvironmentVariable[];
+  preRunScript?: string;
+  postRunScript?: string;
+  preSetupScript?: string;
+  postSetupScript?: string;
+  /** Interactive tools (Jupyter, RStudio, ...) the environment offers. */
+  workspaceTools?: WorkspaceTool[];
+  /** Cluster types the environment can serve: Dask, Mpi, Ray, Spark (case-insensitive). */
+  supportedClusters?: string[];
+  /** Build without Docker's layer cache. Default false. */
+  skipCache?: boolean;
+  /** Change summary shown in the revision history. */
+  summary?: string;
+  /** Revision tags. Domino 5.9.1 or later. */
+  tags?: string[];
+  /** Default false. */
+  useVpn?: boolean;
+}
+
+/** The definition after `check`: defaults filled in, cluster types in their canonical spelling. */
+export type RevisionDefinition = Omit<Required<RevisionDefinitionInputs>, "supportedClusters"> & { supportedClusters: ClusterType[] };
+
+export type RevisionDefinitionArgs = Args<RevisionDefinitionInputs>;
+
+const FIELDS: { readonly [K in keyof Required<RevisionDefinitionInputs>]: K } = {
+  image: "image",
+  dockerfileInstructions: "dockerfileInstructions",
+  environmentVariables: "environmentVariables",
+  preRunScript: "preRunScript",
+  postRunScript: "postRunScript",
+  preSetupScript: "preSetupScript",
+  postSetupScript: "postSetupScript",
+  workspaceTools: "workspaceTools",
+  supportedClusters: "supportedClusters",
+  skipCache: "skipCache",
+  summary: "summary",
+  tags: "tags",
+  useVpn: "useVpn",
+};
+
+/** The definition's field names, each once (the compiler holds the list to the type). */
+export const REVISION_FIELDS: readonly (keyof RevisionDefinition)[] = Object.values(FIELDS);
+
+const CLUSTER_TYPES: readonly ClusterType[] = ["Dask", "Mpi", "Ray", "Spark"];
+
+const toolFields: Record<string, FieldRule> = {
+  name: { kind: "string", required: true, nonEmpty: true },
+  title: { kind: "string", required: true, nonEmpty: true },
+  startScripts: { kind: "stringArray", required: true },
+  iconUrl: { kind: "string" },
+  proxyConfig: {
+    kind: "object",
+    fields: {
+      internalPath: { kind: "string", required: true, nonEmpty: true },
+      port: { kind: "integer", required: true, min: 1, max: 65535 },
+      requireSubdomain: { kind: "boolean" },
+      rewrite: { kind: "boolean" },
+    },
+  },
+  supportedFileExtensions: { kind: "stringArray" },
+};
+
+function uniqueKeys(value: unknown): string | undefined {
+  const items: unknown[] = Array.isArray(value) ? value : [];
+  const seen = new Set<string>();
+  for (const item of items) {
+    const key = item && typeof item === "object" && "key" in item ? item.key : undefined;
+    if (typeof key !== "string") continue;
+    if (seen.has(key)) return `must not set "${key}" twice`;
+    seen.add(key);
+  }
+  return undefined;
+}
+
+/**
+ * The rules of the definition's fields; `onChange` says what a change does to the
+ * resource declaring them (a new revision, or nothing for an environment's first one).
+ * Failures name keys but never values: variable values are secrets.
+ */
+export function revisionFieldsSchema(onChange: InputRule["onChange"]): SchemaFor<RevisionDefinitionInputs> {
+  return {
+    image: { kind: "string", required: true, nonEmpty: true, onChange },
+    dockerfileInstructions: { kind: "string", default: "", onChange },
+    environmentVariables: {
+      kind: "objectArray",
+      default: [],
+      onChange,
+      fields: {
+        key: {
+          kind: "string",
+          required: true,
+          nonEmpty: true,
+          pattern: { regex: /^[A-Za-z_][A-Za-z0-9_]*$/, rule: "must be a variable name (letters, digits, underscores; not starting with a digit)" },
+        },
+        value: { kind: "string", required: true },
+      },
+      validate: uniqueKeys,
+    },
+    preRunScript: { kind: "string", default: "", onChange },
+    postRunScript: { kind: "string", default: "", onChange },
+    preSetupScript: { kind: "string", default: "", onChange },
+    postSetupScript: { kind: "string", default: "", onChange },
+    workspaceTools: { kind: "objectArray", default: [], onChange, fields: toolFields },
+    supportedClusters: { kind: "stringArray", default: [], oneOf: CLUSTER_TYPES, onChange },
+    skipCache: { kind: "boolean", default: false, onChange },
+    summary: { kind: "string", default: "", onChange },
+    tags: { kind: "stringArray", default: [], onChange },
+    useVpn: { kind: "boolean", default: false, onChange },
+  };
+}
+
+/** The request body of a revision: empty values are left out, so Domino applies its own defaults. */
+export function revisionBody(d: RevisionDefinition): NewEnvironmentRevisionV1 {
+  const body: NewEnvironmentRevisionV1 = { image: d.image };
+  if (d.dockerfileInstructions) body.dockerfileInstructions = d.dockerfileInstructions;
+  if (d.environmentVariables.length > 0) body.environmentVariables = d.environmentVariables.map((v) => ({ key: v.key, value: v.value }));
+  if (d.preRunScript) body.preRunScript = d.preRunScript;
+  if (d.postRunScript) body.postRunScript = d.postRunScript;
+  if (d.preSetupScript) body.preSetupScript = d.preSetupScript;
+  if (d.postSetupScript) body.postSetupScript = d.postSetupScript;
+  if (d.workspaceTools.length > 0) body.workspaceTools = d.workspaceTools;
+  if (d.supportedClusters.length > 0) body.supportedClusters = d.supportedClusters;
+  if (d.skipCache) body.skipCache = true;
+  if (d.summary) body.summary = d.summary;
+  if (d.tags.length > 0) body.tags = d.tags;
+  if (d.useVpn) body.useVpn = true;
+  return body;
+}
+
+/**
+ * The definition's fields of a record, as outputs record them. Domino never returns a
+ * revision's definition, so the recorded one is what was sent.
+ */
+export function revisionDefinition(d: RevisionDefinition): RevisionDefinition {
+  return {
+    image: d.image,
+    dockerfileInstructions: d.dockerfileInstructions,
+    environmentVariables: d.environmentVariables,
+    preRunScript: d.preRunScript,
+    postRunScript: d.postRunScript,
+    preSetupScript: d.preSetupScript,
+    postSetupScript: d.postSetupScript,
+    workspaceTools: d.workspaceTools,
+    supportedClusters: d.supportedClusters,
+    skipCache: d.skipCache,
+    summary: d.summary,
+    tags: d.tags,
+    useVpn: d.useVpn,
+  };
+}
+
+/**
+ * Whether a revision Domino shows may be the one requested, as far as it shows: a
+ * revision carries only its tools (`availableTools`) of the whole definition. Domino may
+ * add tools of its own, so every requested tool must be there, not the same list.
+ */
+export function mayBeDefinition(shownTools: readonly WorkspaceTool[] | undefined, d: RevisionDefinition): boolean {
+  if (shownTools === undefined) return true;
+  const names = new Set(shownTools.map((t) => t.name));
+  return d.workspaceTools.every((t) => names.has(t.name));
+}
+
+/** Revision tags exist from Domino 5.9.1; on 5.3 they would be dropped, so say so before creating anything. */
+export async function assertTagsSupported(client: DominoClient, resource: string, d: RevisionDefinition): Promise<void> {
+  if (d.tags.length === 0) return;
+  if ((await client.capabilities()).surface === "5.3") {
+    throw new Error(`${resource}.tags needs Domino 5.9.1 or later; this Domino API (5.3) has no revision tags. Remove tags.`);
+  }
+}
+
+/**
+ * Variable values never reach the state in plaintext: the input list is made a secret
+ * here, and the class names `environmentVariables` as a secret output.
+ */
+export function secretVariables<T extends { environmentVariables?: RevisionDefinitionArgs["environmentVariables"] }>(args: T): T {
+  if (args.environmentVariables === undefined) return args;
+  return { ...args, environmentVariables: pulumi.secret(args.environmentVariables) };
+}

@@ -1,0 +1,3 @@
+// The stored provider of every environment resource (see ../shim.ts): keep this path stable.
+import { makeShim } from "../shim";
+export = makeShim("pulumi-domino/dist/resources/environment");
