@@ -70,7 +70,19 @@ if (domino.Project && domino.Collaborator) {
 }
 `;
 
-describe("a stack written by the previous build of the package", () => {
+/**
+ * The builds whose stored providers the current build must keep running: the previous one,
+ * and the last build whose stored provider was the per-method text that requires
+ * `pulumi-domino/dist/resources/<module>` and `pulumi-domino/dist/config` directly (every
+ * stack written before `dist/shims/` existed holds that text).
+ */
+const METHOD_TEXT_SHIM_BUILD = "7fa5a39";
+const BUILDS: Array<[string, () => string]> = [
+  ["the previous build", previousRevision],
+  ["the last build with per-method stored providers", () => git(["rev-parse", "--verify", `${METHOD_TEXT_SHIM_BUILD}^{commit}`])],
+];
+
+describe.each(BUILDS)("a stack written by %s of the package", (_label, revisionOf) => {
   let domino: E2eEmulator;
   let stack: PulumiProject;
   let work: string;
@@ -80,7 +92,7 @@ describe("a stack written by the previous build of the package", () => {
 
   beforeAll(async () => {
     pulumiBinDir();
-    rev = previousRevision();
+    rev = revisionOf();
     work = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-domino-e2e-previous-"));
     const previous = buildPackageAt(rev, work);
 
@@ -132,8 +144,8 @@ describe("a stack written by the previous build of the package", () => {
       const state = await stack.exportState();
       const stored = providerBytes(state);
       console.info(`previous build ${rev.slice(0, 12)} wrote ${JSON.stringify(stored)} (__provider bytes)`);
-      // The stored provider only names the package's module: no code of the build itself.
-      for (const r of dynamicResources(state)) expect(r.inputs!.__provider).toContain("pulumi-domino/dist/resources/");
+      // The stored provider only names the package's modules: no code of the build itself.
+      for (const r of dynamicResources(state)) expect(r.inputs!.__provider).toMatch(/pulumi-domino\/dist\/(resources|shims)\//);
     },
     STEP_TIMEOUT_MS,
   );
