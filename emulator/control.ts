@@ -102,6 +102,8 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDepende
     return { reset: true };
   });
 
+  app.get(`${CONTROL_PREFIX}/objects`, async () => objectCensus(store));
+
   app.get(`${CONTROL_PREFIX}/info`, async () => ({
     dominoVersion: settings.dominoVersion,
     buildDurationMs: settings.buildDurationMs,
@@ -116,3 +118,56 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDepende
     })),
   }));
 }
+
+/**
+ * Every object in the store, by kind, whoever owns it and whether or not Domino would still
+ * show it (`live: false`: an archived project and everything reached through it, a deleted
+ * dataset and its snapshots, tags and links, an archived environment and its revisions).
+ * Read-only: for tests that count what a run left behind (nothing orphaned, nothing twice)
+ * without paging through each kind's list as some user.
+ */
+export function objectCensus(store: Store) {
+  const projectLive = (id: string) => {
+    const p = store.projects.get(id);
+    return p !== undefined && p.archivedAt === undefined;
+  };
+  const datasetLive = (id: string) => {
+    const d = store.datasets.get(id);
+    return d !== undefined && d.deletedAt === undefined && projectLive(d.projectId);
+  };
+  const environmentLive = (id: string) => store.environments.get(id)?.archived === false;
+  const projects = [...store.projects.values()];
+  const datasets = [...store.datasets.values()];
+  const organizations = [...store.organizations.values()];
+  return {
+    projects: projects.map((p) => ({ id: p.id, name: p.name, ownerId: p.ownerId, live: projectLive(p.id) })),
+    collaborators: projects.flatMap((p) =>
+      p.collaborators.map((c) => ({ projectId: p.id, collaboratorId: c.id, role: c.role, live: projectLive(p.id) })),
+    ),
+    goals: [...store.goals.values()].map((g) => ({ id: g.id, projectId: g.projectId, title: g.title, live: projectLive(g.projectId) })),
+    repositories: [...store.repositories.values()].map((r) => ({ id: r.id, projectId: r.projectId, uri: r.uri, live: projectLive(r.projectId) })),
+    environments: [...store.environments.values()].map((e) => ({ id: e.id, name: e.name, live: !e.archived })),
+    revisions: [...store.revisions.values()].map((r) => ({
+      id: r.id,
+      environmentId: r.environmentId,
+      number: r.number,
+      summary: r.definition.summary,
+      dockerfileInstructions: r.definition.dockerfileInstructions,
+      live: environmentLive(r.environmentId),
+    })),
+    datasets: datasets.map((d) => ({ id: d.id, projectId: d.projectId, name: d.name, live: datasetLive(d.id) })),
+    snapshots: [...store.snapshots.values()].map((s) => ({ id: s.id, datasetId: s.datasetId, relativeFilePaths: [...s.relativeFilePaths], live: datasetLive(s.datasetId) })),
+    snapshotTags: datasets.flatMap((d) =>
+      Object.entries(d.tags).map(([tagName, snapshotId]) => ({ datasetId: d.id, tagName, snapshotId, live: datasetLive(d.id) })),
+    ),
+    sharedDatasets: projects.flatMap((p) =>
+      p.sharedDatasetIds.map((datasetId) => ({ projectId: p.id, datasetId, live: projectLive(p.id) && datasetLive(datasetId) })),
+    ),
+    organizations: organizations.map((o) => ({ id: o.id, name: o.name, creatorId: o.creatorId, live: true })),
+    organizationMembers: organizations.flatMap((o) =>
+      o.members.map((m) => ({ organizationId: o.id, userId: m.userId, organizationRole: m.organizationRole, isCreator: m.userId === o.creatorId, live: true })),
+    ),
+  };
+}
+
+export type ObjectCensus = ReturnType<typeof objectCensus>;

@@ -81,6 +81,15 @@ export function configureFromValues(source: ConfigSource): void {
 }
 
 /**
+ * The client for explicit values (the environment still fills in what they leave out),
+ * leaving the process's configuration alone: for lookups given a `domino.Provider`.
+ * Throws `DominoConfigError` for a bad setting.
+ */
+export function clientForValues(source: ConfigSource): DominoClient {
+  return clientFor(parseSettings(collectSettings(source)));
+}
+
+/**
  * In the provider process, the outcome of `configure`: the settings error or the failed
  * connection check, thrown so that `check` fails `pulumi preview`. Nothing when the
  * process was never configured (scripts, tests).

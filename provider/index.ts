@@ -15,13 +15,9 @@ export type {
   ProjectMainRepository,
   GitReferenceArgs,
   GitReference,
-  ProjectVisibility,
-  ProjectStatus,
-  GitServiceProvider,
-  GitReferenceType,
 } from "./resources/project";
 export { Collaborator } from "./resources/collaborator";
-export type { CollaboratorArgs, CollaboratorOutputs, CollaboratorState, CollaboratorRole } from "./resources/collaborator";
+export type { CollaboratorArgs, CollaboratorOutputs, CollaboratorState } from "./resources/collaborator";
 export { GitRepository } from "./resources/git-repository";
 export type { GitRepositoryArgs, GitRepositoryOutputs, GitRepositoryState } from "./resources/git-repository";
 export { Goal } from "./resources/goal";
@@ -60,6 +56,10 @@ export type { OrganizationArgs, OrganizationOutputs, OrganizationState } from ".
 export { OrganizationMember } from "./resources/organization-member";
 export type { OrganizationMemberArgs, OrganizationMemberOutputs, OrganizationMemberState } from "./resources/organization-member";
 
+// An explicit provider: one Domino deployment, for `{ provider }` on resources and lookups.
+export { Provider } from "./kit/provider";
+export type { ProviderArgs } from "./kit/provider";
+
 // Lookups.
 export { getProject, getProjectOutput } from "./lookups/get-project";
 export type { GetProjectArgs, GetProjectOutputArgs, GetProjectResult, ProjectCollaborator } from "./lookups/get-project";
@@ -69,6 +69,24 @@ export { getEnvironment, getEnvironmentOutput } from "./lookups/get-environment"
 export type { GetEnvironmentArgs, GetEnvironmentOutputArgs, GetEnvironmentResult } from "./lookups/get-environment";
 export { getOrganization, getOrganizationOutput } from "./lookups/get-organization";
 export type { GetOrganizationArgs, GetOrganizationOutputArgs, GetOrganizationResult, GetOrganizationMember } from "./lookups/get-organization";
+
+// Enums: each an object of its values (`domino.ProjectVisibility.Private`) and the union type of
+// the same name. `enumValue` turns a string (from `pulumi.Config`) into one, or names the values.
+export {
+  ProjectVisibility,
+  ProjectStatus,
+  GitServiceProvider,
+  GitReferenceType,
+  CollaboratorRole,
+  EnvironmentVisibility,
+  ClusterType,
+  OrganizationRole,
+  BuildStatus,
+  SnapshotStatus,
+  enumValue,
+  enumValues,
+} from "./kit/enums";
+export type { EnumObject } from "./kit/enums";
 
 // Errors a program may want to recognise.
 export { DominoApiError, DominoNetworkError } from "./client/errors";

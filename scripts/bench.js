@@ -9,9 +9,13 @@
  *
  *     npm run bench            # both surfaces
  *     npm run bench -- 5.3     # one surface
+ *     npm run bench -- --scale # the scale benchmark under the real CLI (scripts/bench-scale.js)
+ *
+ * Both build the package and the emulator first (`npm run build`); `--no-build` uses
+ * provider/dist and emulator/dist as they are.
  */
+const { execFileSync } = require("child_process");
 const path = require("path");
-const { startEmulator } = require(path.join(__dirname, "../emulator/dist"));
 
 const load = (name) => require(`pulumi-domino/dist/resources/${name}`).provider;
 
@@ -29,6 +33,7 @@ async function checked(provider, news) {
 }
 
 async function run(version) {
+  const { startEmulator } = require(path.join(__dirname, "../emulator/dist"));
   const emulator = await startEmulator({ dominoVersion: version, buildDurationMs: 50, snapshotDurationMs: 20 });
   process.env.DOMINO_API_HOST = emulator.url;
   process.env.DOMINO_USER_API_KEY = emulator.users.admin.apiKey;
@@ -128,7 +133,11 @@ async function run(version) {
 }
 
 (async () => {
-  const versions = process.argv.slice(2).length ? process.argv.slice(2) : ["6.3", "5.3"];
+  const args = process.argv.slice(2);
+  if (!args.includes("--no-build")) execFileSync("npm", ["run", "build", "--silent"], { cwd: path.join(__dirname, ".."), stdio: "inherit" });
+  if (args.includes("--scale")) return require("./bench-scale").main(args);
+  const given = args.filter((a) => a !== "--no-build");
+  const versions = given.length ? given : ["6.3", "5.3"];
   for (const version of versions) {
     const rows = await run(version);
     console.log(`\nDomino API surface ${version}: API requests per provider operation`);

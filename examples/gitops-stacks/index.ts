@@ -21,7 +21,8 @@ const stack = pulumi.getStack();
 const project = new domino.Project("project", {
   name: config.require("projectName"),
   description: `Churn model (${stack})`,
-  visibility: config.require("visibility") as domino.ProjectVisibility,
+  // A config value is a string: enumValue checks it (in any letter case) and gives the enum's type.
+  visibility: domino.enumValue(domino.ProjectVisibility, config.require("visibility"), "visibility"),
 });
 
 for (const { user, role } of config.requireObject<CollaboratorSetting[]>("collaborators")) {

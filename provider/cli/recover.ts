@@ -39,9 +39,27 @@ interface LocatingProvider {
   locate(inputs: Record<string, unknown>): Promise<Located<Record<string, unknown>>[]>;
 }
 
-function locatorFor(module: string): LocatingProvider {
+interface ResourceModule {
+  provider: LocatingProvider;
+  [exported: string]: unknown;
+}
+
+function moduleFor(module: string): ResourceModule {
   // The resource modules are siblings of this folder in dist/.
-  return (require(`../resources/${module}`) as { provider: LocatingProvider }).provider;
+  return require(`../resources/${module}`) as ResourceModule;
+}
+
+/**
+ * The input fields a create fixes once and for all (`onChange` "replace" or "ignore" in the
+ * kind's schema, exported as `<kind>Schema` by convention). Fields that change in place
+ * ("update", e.g. a project's status, set by a second call after the create) are not among
+ * them: whether the interrupted create got that far is unknown.
+ */
+function createTimeFields(mod: ResourceModule, kind: string): Set<string> {
+  const schema = mod[`${kind.charAt(0).toLowerCase()}${kind.slice(1)}Schema`] as Record<string, { onChange?: string }> | undefined;
+  const fields = new Set<string>();
+  for (const [field, rule] of Object.entries(schema ?? {})) if (rule?.onChange === "replace" || rule?.onChange === "ignore") fields.add(field);
+  return fields;
 }
 
 const isSecret = (v: unknown) => !!v && typeof v === "object" && "4dabf18193072939515e22adb298388d" in (v as object);
@@ -49,12 +67,17 @@ const isSecret = (v: unknown) => !!v && typeof v === "object" && "4dabf181930729
 /**
  * The resource entry for a recovered object: the pending create's entry with the id and
  * the outputs read from Domino. Outputs that are secret inputs keep the input's encrypted
- * value, so no secret is written in plaintext.
+ * value, so no secret is written in plaintext. What Domino cannot read back of the fields
+ * the create itself set (a revision's definition, a snapshot's paths) is taken from the
+ * create's inputs, as the create would have recorded it: the object was found as one
+ * made with them, and without them the next `pulumi up` would replace it (and, for kinds
+ * Domino cannot delete, leave it behind).
  */
-function recordedResource(pending: StateResource, found: Located<Record<string, unknown>>): StateResource {
+function recordedResource(pending: StateResource, found: Located<Record<string, unknown>>, createTime: Set<string>): StateResource {
   const outputs: Record<string, unknown> = { ...found.outs };
   for (const [key, value] of Object.entries(pending.inputs ?? {})) {
-    if (isSecret(value)) outputs[key] = value;
+    if (key === "__provider") continue;
+    if (isSecret(value) || (createTime.has(key) && outputs[key] === undefined && value !== undefined)) outputs[key] = value;
   }
   if (pending.inputs?.__provider !== undefined) outputs.__provider = pending.inputs.__provider;
   return { ...pending, id: found.id, outputs };
@@ -86,8 +109,17 @@ export async function recoverStack(opts: RecoverOptions): Promise<RecoveryOutcom
   };
   for (const r of resources) if (r.id) hold(r.type, r.id);
 
-  for (let i = 0; i < pending.length; i++) {
-    const op = pending[i];
+  // First what every pending create could have made, then the decisions: an object that
+  // two pending creates could each have made (revisions of one environment, which Domino
+  // cannot tell apart) belongs to neither for certain.
+  interface Looked {
+    op: PendingOperation;
+    kind: string;
+    module: ResourceModule;
+    free: Located<Record<string, unknown>>[];
+  }
+  const looked: Looked[] = [];
+  for (const op of pending) {
     const module = moduleOfType(op.resource.type);
     const kind = op.resource.type.slice(TYPE_PREFIX.length);
     if (!module || op.type !== "creating") {
@@ -96,17 +128,39 @@ export async function recoverStack(opts: RecoverOptions): Promise<RecoveryOutcom
       continue;
     }
     const inputs = plainPending.find((p) => p.resource.urn === op.resource.urn && p.type === op.type)?.resource.inputs ?? {};
+    const mod = moduleFor(module);
     let found: Located<Record<string, unknown>>[];
     try {
-      found = await locatorFor(module).locate(inputs);
+      found = await mod.provider.locate(inputs);
     } catch (err) {
       keep.push(op);
       outcomes.push({ urn: op.resource.urn, kind, outcome: "ambiguous", ids: [], detail: (err as Error).message });
       continue;
     }
-    const free = found.filter((f) => !held.get(op.resource.type)?.has(f.id.toLowerCase()));
-    if (free.length === 1) {
-      added.push(recordedResource(op.resource, free[0]));
+    looked.push({ op, kind, module: mod, free: found.filter((f) => !held.get(op.resource.type)?.has(f.id.toLowerCase())) });
+  }
+  const wantedBy = new Map<string, string[]>();
+  for (const l of looked) {
+    for (const f of l.free) {
+      const key = `${l.op.resource.type}|${f.id.toLowerCase()}`;
+      wantedBy.set(key, [...(wantedBy.get(key) ?? []), l.op.resource.urn]);
+    }
+  }
+  for (const { op, kind, module, free } of looked) {
+    const rivals = new Set(free.flatMap((f) => wantedBy.get(`${op.resource.type}|${f.id.toLowerCase()}`) ?? []).filter((u) => u !== op.resource.urn));
+    if (rivals.size > 0) {
+      keep.push(op);
+      outcomes.push({
+        urn: op.resource.urn,
+        kind,
+        outcome: "ambiguous",
+        ids: free.map((f) => f.id),
+        detail:
+          `the interrupted creates of ${[...rivals].map((u) => u.split("::").pop()).join(", ")} could have made ${free.length === 1 ? "it" : "them"} too, ` +
+          "and Domino shows nothing that tells which made which; check in Domino, record each with its resource's `get` or delete it, and run recover again",
+      });
+    } else if (free.length === 1) {
+      added.push(recordedResource(op.resource, free[0], createTimeFields(module, kind)));
       hold(op.resource.type, free[0].id);
       outcomes.push({ urn: op.resource.urn, kind, outcome: "recorded", ids: [free[0].id] });
     } else if (free.length === 0) {

@@ -63,9 +63,51 @@ export class DominoConnectionError extends Error {
 }
 
 /** The connection check's bound: a broken connection must fail `preview` quickly. */
-const CHECK_DEADLINE_MS = 10_000;
+// Three attempts of 2 s with the default backoff between them fit in the deadline; with
+// the CLI's own start-up, a host that never answers fails `preview` within about 12 s.
+const CHECK_DEADLINE_MS = 8_000;
 const CHECK_ATTEMPTS = 3;
-const CHECK_ATTEMPT_TIMEOUT_MS = 3_000;
+const CHECK_ATTEMPT_TIMEOUT_MS = 2_000;
+
+/** Node's codes for a TLS certificate it cannot trust (an unknown or private CA, a self-signed certificate). */
+const UNTRUSTED_CERTIFICATE = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_UNTRUSTED",
+  "CERT_SIGNATURE_FAILURE",
+]);
+
+/** Why the connection check got no answer, with the fix: the first line `preview` shows. */
+function unreachable(host: string, err: DominoNetworkError): string {
+  const tries = `${err.attempts} attempt${err.attempts === 1 ? "" : "s"}`;
+  // node-fetch says "request to <url> failed, reason: <reason>"; the URL is the host's.
+  const reason = err.detail.replace(/^request to \S+ failed, reason: /, "");
+  if (UNTRUSTED_CERTIFICATE.has(err.code)) {
+    return (
+      `${host} presented a TLS certificate that is not trusted (${err.code}: ${reason}); if Domino's certificate comes from a ` +
+      "private CA, run pulumi with NODE_EXTRA_CA_CERTS=/path/to/ca.pem (the CA certificate in PEM form)"
+    );
+  }
+  if (err.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+    return `${host} presented a TLS certificate for another name (${reason}); set domino:host to a name the certificate covers`;
+  }
+  if (err.code === "CERT_HAS_EXPIRED" || err.code === "CERT_NOT_YET_VALID") {
+    return `${host} presented a TLS certificate that is not valid now (${err.code}: ${reason}); renew the deployment's certificate`;
+  }
+  if (err.code === "ECONNREFUSED") {
+    return `${host} refused the connection (${tries}; ${reason}); check domino:host, its port included, and that Domino is running`;
+  }
+  if (err.code === "ENOTFOUND" || err.code === "EAI_AGAIN") {
+    return `${new URL(host).hostname} could not be resolved (${err.code}); check domino:host and the network's DNS`;
+  }
+  if (err.code === "TIMEOUT") {
+    return `${host} did not answer within ${CHECK_DEADLINE_MS / 1000} s (${tries}; last: ${reason}); check domino:host and the network (a proxy or firewall may drop the traffic)`;
+  }
+  return `${host} could not be reached (${tries}; last: ${err.code}, ${reason}); check domino:host and the network`;
+}
 
 export class DominoClient {
   readonly core: RequestCore;
@@ -146,11 +188,9 @@ export class DominoClient {
               : "check the token, or set domino:authStyle apiKey if it is an account API key"),
         );
       }
-      if (err instanceof DominoNetworkError) {
-        throw new DominoConnectionError(
-          `${host} did not answer within ${CHECK_DEADLINE_MS / 1000} s (${err.attempts} attempt${err.attempts === 1 ? "" : "s"}; last: ${err.code}, ${err.detail}); ` +
-            "check domino:host and the network",
-        );
+      if (err instanceof DominoNetworkError) throw new DominoConnectionError(unreachable(host, err));
+      if (err instanceof DominoApiError && err.status >= 300 && err.status < 400) {
+        throw new DominoConnectionError(`${host} answered HTTP ${err.status} to ${err.method} ${err.path}: ${err.dominoMessage}`);
       }
       if (err instanceof DominoApiError) {
         throw new DominoConnectionError(

@@ -2,8 +2,11 @@
  * Typed calls for compute environments and their revisions. Nothing but the calls: no
  * decisions.
  */
-import { RequestCore, seg } from "./http";
-import { Page, PageMetadata } from "./pagination";
+import { callFor, RequestCore, seg } from "./http";
+import { listPage, Page } from "./pagination";
+
+const ENVIRONMENTS = "/api/environments/beta/environments";
+const environmentPath = (id: string) => `/api/environments/v1/environments/${seg(id)}`;
 
 export type ClusterType = "Dask" | "Mpi" | "Ray" | "Spark";
 
@@ -76,29 +79,12 @@ export interface EnvironmentV1 {
   restrictedRevision?: EnvironmentRevisionV1;
 }
 
-const ENVIRONMENTS = "/api/environments/beta/environments";
-const environmentPath = (id: string) => `/api/environments/v1/environments/${seg(id)}`;
-
-export async function createEnvironment(
-  core: RequestCore,
-  body: NewEnvironmentV1,
-): Promise<EnvironmentV1> {
-  const res = await core.call<{ environment: EnvironmentV1 }>({
-    operation: "create environment",
-    method: "POST",
-    path: ENVIRONMENTS,
-    body,
-  });
-  return res.environment;
+export async function createEnvironment(core: RequestCore, body: NewEnvironmentV1): Promise<EnvironmentV1> {
+  return callFor(core, "environment", { operation: "create environment", method: "POST", path: ENVIRONMENTS, body });
 }
 
 export async function getEnvironment(core: RequestCore, environmentId: string): Promise<EnvironmentV1> {
-  const res = await core.call<{ environment: EnvironmentV1 }>({
-    operation: "read environment",
-    method: "GET",
-    path: environmentPath(environmentId),
-  });
-  return res.environment;
+  return callFor(core, "environment", { operation: "read environment", method: "GET", path: environmentPath(environmentId) });
 }
 
 /** Archives (soft-deletes) the environment. */
@@ -108,13 +94,7 @@ export async function archiveEnvironment(core: RequestCore, environmentId: strin
 
 /** One page of the environments the caller can see (archived ones are left out). */
 export async function listEnvironmentsPage(core: RequestCore, offset: number, limit: number): Promise<Page<EnvironmentV1>> {
-  const res = await core.call<{ environments: EnvironmentV1[]; metadata?: PageMetadata }>({
-    operation: "list environments",
-    method: "GET",
-    path: ENVIRONMENTS,
-    query: { offset, limit },
-  });
-  return { items: res.environments ?? [], metadata: res.metadata };
+  return listPage(core, "environments", { operation: "list environments", path: ENVIRONMENTS }, offset, limit);
 }
 
 export async function createEnvironmentRevision(
@@ -122,13 +102,8 @@ export async function createEnvironmentRevision(
   environmentId: string,
   body: NewEnvironmentRevisionV1,
 ): Promise<EnvironmentRevisionV1> {
-  const res = await core.call<{ environmentRevision: EnvironmentRevisionV1 }>({
-    operation: "create environment revision",
-    method: "POST",
-    path: `${ENVIRONMENTS}/${seg(environmentId)}/revisions`,
-    body,
-  });
-  return res.environmentRevision;
+  const path = `${ENVIRONMENTS}/${seg(environmentId)}/revisions`;
+  return callFor(core, "environmentRevision", { operation: "create environment revision", method: "POST", path, body });
 }
 
 /** The calls of this area, for `DominoClient`. */

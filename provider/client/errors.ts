@@ -2,44 +2,51 @@
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-/** Domino answered with a non-2xx status. */
-export class DominoApiError extends Error {
+/** What every failed call carries: the operation, the request, the attempts, and whether it may have committed. */
+interface CallFailure {
+  operation: string;
+  method: HttpMethod;
+  path: string;
+  attempts?: number;
+  maybeCommitted?: boolean;
+  /** Why the request core stopped retrying, appended to the message. */
+  suffix?: string;
+}
+
+/** A call that failed: `DominoApiError` (Domino answered) or `DominoNetworkError` (no answer). */
+export abstract class DominoCallError extends Error {
   readonly operation: string;
   readonly method: HttpMethod;
   readonly path: string;
-  readonly status: number;
-  /** Domino's own words, from whichever of its error body shapes it sent. */
-  readonly dominoMessage: string;
-  readonly requestId?: string;
   readonly attempts: number;
   /** A POST whose failure does not prove that nothing was made (a 5xx from a gateway, say). */
   readonly maybeCommitted: boolean;
 
-  constructor(args: {
-    operation: string;
-    method: HttpMethod;
-    path: string;
-    status: number;
-    dominoMessage: string;
-    requestId?: string;
-    attempts?: number;
-    maybeCommitted?: boolean;
-    suffix?: string;
-  }) {
-    const reqId = args.requestId ? ` (request id ${args.requestId})` : "";
-    super(
-      `${args.operation} failed: ${args.method} ${args.path} answered HTTP ${args.status}: ${args.dominoMessage}${reqId}` +
-        (args.suffix ? ` (${args.suffix})` : ""),
-    );
-    this.name = "DominoApiError";
+  /** `outcome` is what became of the request, after "<operation> failed: <method> ". */
+  protected constructor(name: string, args: CallFailure, outcome: string) {
+    super(`${args.operation} failed: ${args.method} ${outcome}` + (args.suffix ? ` (${args.suffix})` : ""));
+    this.name = name;
     this.operation = args.operation;
     this.method = args.method;
     this.path = args.path;
+    this.attempts = args.attempts ?? 1;
+    this.maybeCommitted = args.maybeCommitted ?? false;
+  }
+}
+
+/** Domino answered with a non-2xx status. */
+export class DominoApiError extends DominoCallError {
+  readonly status: number;
+  /** Domino's own words, from whichever of its error body shapes it sent. */
+  readonly dominoMessage: string;
+  readonly requestId?: string;
+
+  constructor(args: CallFailure & { status: number; dominoMessage: string; requestId?: string }) {
+    const reqId = args.requestId ? ` (request id ${args.requestId})` : "";
+    super("DominoApiError", args, `${args.path} answered HTTP ${args.status}: ${args.dominoMessage}${reqId}`);
     this.status = args.status;
     this.dominoMessage = args.dominoMessage;
     this.requestId = args.requestId;
-    this.attempts = args.attempts ?? 1;
-    this.maybeCommitted = args.maybeCommitted ?? false;
   }
 
   /** The same error, saying why the request core stopped retrying. */
@@ -49,40 +56,16 @@ export class DominoApiError extends Error {
 }
 
 /** The request did not get an answer: connection refused or reset, or no answer within the timeout. */
-export class DominoNetworkError extends Error {
-  readonly operation: string;
-  readonly method: HttpMethod;
-  readonly path: string;
+export class DominoNetworkError extends DominoCallError {
   readonly host: string;
   readonly code: string;
   readonly detail: string;
-  readonly attempts: number;
-  readonly maybeCommitted: boolean;
 
-  constructor(args: {
-    operation: string;
-    method: HttpMethod;
-    path: string;
-    host: string;
-    code: string;
-    detail: string;
-    attempts?: number;
-    maybeCommitted?: boolean;
-    suffix?: string;
-  }) {
-    super(
-      `${args.operation} failed: ${args.method} ${args.host}${args.path} got no answer (${args.code}): ${args.detail}` +
-        (args.suffix ? ` (${args.suffix})` : ""),
-    );
-    this.name = "DominoNetworkError";
-    this.operation = args.operation;
-    this.method = args.method;
-    this.path = args.path;
+  constructor(args: CallFailure & { host: string; code: string; detail: string }) {
+    super("DominoNetworkError", args, `${args.host}${args.path} got no answer (${args.code}): ${args.detail}`);
     this.host = args.host;
     this.code = args.code;
     this.detail = args.detail;
-    this.attempts = args.attempts ?? 1;
-    this.maybeCommitted = args.maybeCommitted ?? false;
   }
 
   withGiveUp(suffix: string): DominoNetworkError {
@@ -94,13 +77,23 @@ export function isNotFound(err: unknown): boolean {
   return err instanceof DominoApiError && err.status === 404;
 }
 
+/** The call's answer, or undefined when Domino answers 404: the object is gone (or was never there). */
+export async function unlessNotFound<T>(call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
 export function isStatus(err: unknown, status: number): err is DominoApiError {
   return err instanceof DominoApiError && err.status === status;
 }
 
 /** A failed POST that may still have made its object: the create recovery must look before retrying. */
 export function maybeCommitted(err: unknown): boolean {
-  return (err instanceof DominoApiError || err instanceof DominoNetworkError) && err.maybeCommitted;
+  return err instanceof DominoCallError && err.maybeCommitted;
 }
 
 /**

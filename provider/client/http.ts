@@ -231,6 +231,17 @@ export class RequestCore {
   }
 }
 
+/**
+ * A call whose answer holds its object under `key` (`{ goal: {...} }`): resolves to that
+ * object, or to `orElse` when the answer leaves it out.
+ */
+export async function callFor<T>(core: RequestCore, key: string, opts: CallOptions): Promise<T>;
+export async function callFor<T>(core: RequestCore, key: string, opts: CallOptions, orElse: T): Promise<T>;
+export async function callFor<T>(core: RequestCore, key: string, opts: CallOptions, orElse?: T): Promise<T | undefined> {
+  const res = await core.call<Record<string, T | undefined>>(opts);
+  return res[key] ?? orElse;
+}
+
 function parseBody<T>(text: string, operation: string): T {
   if (text.trim() === "") return {} as T;
   try {

@@ -4,8 +4,8 @@
  * An organization's id is its id in the users collection (`OrganizationV1.id`); every
  * `organizationId` path parameter takes that id.
  */
-import { RequestCore, seg } from "./http";
-import { Page, PageMetadata } from "./pagination";
+import { callFor, RequestCore, seg } from "./http";
+import { listPage, Page } from "./pagination";
 
 export type OrganizationRole = "Member" | "Admin";
 
@@ -25,79 +25,36 @@ export interface OrganizationV1 {
 const ORGANIZATIONS = "/api/organizations/v1/organizations";
 const organizationPath = (id: string) => `${ORGANIZATIONS}/${seg(id)}`;
 
-export async function createOrganization(
-  core: RequestCore,
-  name: string,
-): Promise<OrganizationV1> {
-  const res = await core.call<{ org: OrganizationV1 }>({
-    operation: "create organization",
-    method: "POST",
-    path: ORGANIZATIONS,
-    body: { name, members: [] },
-  });
-  return res.org;
+export async function createOrganization(core: RequestCore, name: string): Promise<OrganizationV1> {
+  return callFor(core, "org", { operation: "create organization", method: "POST", path: ORGANIZATIONS, body: { name, members: [] } });
 }
 
 export async function getOrganization(core: RequestCore, organizationId: string): Promise<OrganizationV1> {
-  const res = await core.call<{ org: OrganizationV1 }>({
-    operation: "read organization",
-    method: "GET",
-    path: organizationPath(organizationId),
-  });
-  return res.org;
+  return callFor(core, "org", { operation: "read organization", method: "GET", path: organizationPath(organizationId) });
 }
 
+type OrganizationsPage = Page<OrganizationV1>;
+
 /** One page of the organizations the caller belongs to, optionally only those with this exact name. */
-export async function listOrganizationsPage(
-  core: RequestCore,
-  offset: number,
-  limit: number,
-  nameFilter?: string,
-): Promise<Page<OrganizationV1>> {
-  const res = await core.call<{ orgs: OrganizationV1[]; metadata?: PageMetadata }>({
-    operation: "list organizations",
-    method: "GET",
-    path: ORGANIZATIONS,
-    query: { nameFilter, offset, limit },
-  });
-  return { items: res.orgs ?? [], metadata: res.metadata };
+export async function listOrganizationsPage(core: RequestCore, offset: number, limit: number, nameFilter?: string): Promise<OrganizationsPage> {
+  return listPage(core, "orgs", { operation: "list organizations", path: ORGANIZATIONS, query: { nameFilter } }, offset, limit);
 }
 
 /** One page of every organization (administrators only). */
-export async function listAllOrganizationsPage(
-  core: RequestCore,
-  offset: number,
-  limit: number,
-  nameFilter?: string,
-): Promise<Page<OrganizationV1>> {
-  const res = await core.call<{ orgs: OrganizationV1[]; metadata?: PageMetadata }>({
-    operation: "list all organizations",
-    method: "GET",
-    path: `${ORGANIZATIONS}/all`,
-    query: { nameFilter, offset, limit },
-  });
-  return { items: res.orgs ?? [], metadata: res.metadata };
+export async function listAllOrganizationsPage(core: RequestCore, offset: number, limit: number, nameFilter?: string): Promise<OrganizationsPage> {
+  const call = { operation: "list all organizations", path: `${ORGANIZATIONS}/all`, query: { nameFilter } };
+  return listPage(core, "orgs", call, offset, limit);
 }
 
 /** Adds a member (PUT: repeating it is harmless). Answers with the organization after the change. */
 export async function addOrganizationMember(core: RequestCore, organizationId: string, member: OrganizationMemberV1): Promise<OrganizationV1> {
-  const res = await core.call<{ org: OrganizationV1 }>({
-    operation: "add organization member",
-    method: "PUT",
-    path: `${organizationPath(organizationId)}/user`,
-    body: member,
-  });
-  return res.org;
+  const path = `${organizationPath(organizationId)}/user`;
+  return callFor(core, "org", { operation: "add organization member", method: "PUT", path, body: member });
 }
 
 export async function removeOrganizationMember(core: RequestCore, organizationId: string, userId: string): Promise<OrganizationV1> {
-  const res = await core.call<{ org: OrganizationV1 }>({
-    operation: "remove organization member",
-    method: "DELETE",
-    path: `${organizationPath(organizationId)}/user`,
-    query: { memberToRemoveId: userId },
-  });
-  return res.org;
+  const path = `${organizationPath(organizationId)}/user`;
+  return callFor(core, "org", { operation: "remove organization member", method: "DELETE", path, query: { memberToRemoveId: userId } });
 }
 
 /** The calls of this area, for `DominoClient`. */

@@ -6,6 +6,8 @@
  * with fewer items than asked: paging stops on a short page measured against the
  * limit the server reports it used, not on `totalCount` alone.
  */
+import type { QueryValue, RequestCore } from "./http";
+
 export const MAX_PAGE_SIZE = 999;
 
 export interface PageMetadata {
@@ -22,6 +24,23 @@ export interface Page<T> {
 }
 
 export type PageFetcher<T> = (offset: number, limit: number) => Promise<Page<T>>;
+
+/** A list call, without its paging. */
+export interface ListCall {
+  operation: string;
+  path: string;
+  query?: Record<string, QueryValue>;
+}
+
+/** One page of a list whose answer holds the items under `key`, next to `metadata` (`{ goals: [...], metadata }`). */
+export async function listPage<T>(core: RequestCore, key: string, call: ListCall, offset: number, limit: number): Promise<Page<T>> {
+  const res = await core.call<{ metadata?: PageMetadata } & Record<string, T[] | undefined>>({
+    ...call,
+    method: "GET",
+    query: { ...call.query, offset, limit },
+  });
+  return { items: res[key] ?? [], metadata: res.metadata };
+}
 
 /** Yields every item of a paged list, one page at a time. */
 export async function* paginate<T>(fetchPage: PageFetcher<T>, pageSize = MAX_PAGE_SIZE): AsyncGenerator<T> {

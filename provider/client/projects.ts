@@ -2,8 +2,8 @@
  * Typed calls for the projects area of the API (projects, status, collaborators,
  * goals, imported git repositories). Nothing but the calls: no decisions.
  */
-import { RequestCore, seg } from "./http";
-import { Page, PageMetadata } from "./pagination";
+import { callFor, RequestCore, seg } from "./http";
+import { listPage, Page } from "./pagination";
 
 // ---------------------------------------------------------------- goals
 
@@ -28,32 +28,16 @@ const goalsPath = (projectId: string) => `/api/projects/v1/projects/${seg(projec
 
 /** All goals of a project (unpaged). Domino 5.9.1+ only. */
 export async function listGoals(core: RequestCore, projectId: string): Promise<GoalV1[]> {
-  const res = await core.call<{ goals: GoalV1[] }>({ operation: "list project goals", method: "GET", path: goalsPath(projectId) });
-  return res.goals ?? [];
+  return callFor<GoalV1[]>(core, "goals", { operation: "list project goals", method: "GET", path: goalsPath(projectId) }, []);
 }
 
-export async function createGoal(
-  core: RequestCore,
-  projectId: string,
-  body: NewGoalV1,
-): Promise<GoalV1> {
-  const res = await core.call<{ goal: GoalV1 }>({
-    operation: "create project goal",
-    method: "POST",
-    path: goalsPath(projectId),
-    body,
-  });
-  return res.goal;
+export async function createGoal(core: RequestCore, projectId: string, body: NewGoalV1): Promise<GoalV1> {
+  return callFor(core, "goal", { operation: "create project goal", method: "POST", path: goalsPath(projectId), body });
 }
 
 export async function setGoalComplete(core: RequestCore, projectId: string, goalId: string, isComplete: boolean): Promise<GoalV1> {
-  const res = await core.call<{ goal: GoalV1 }>({
-    operation: "update project goal",
-    method: "PATCH",
-    path: `${goalsPath(projectId)}/${seg(goalId)}`,
-    body: { isComplete },
-  });
-  return res.goal;
+  const path = `${goalsPath(projectId)}/${seg(goalId)}`;
+  return callFor(core, "goal", { operation: "update project goal", method: "PATCH", path, body: { isComplete } });
 }
 
 export async function deleteGoal(core: RequestCore, projectId: string, goalId: string): Promise<void> {
@@ -138,32 +122,21 @@ const projectsBetaPath = "/api/projects/beta/projects";
 const projectV1Path = (projectId: string) => `/api/projects/v1/projects/${seg(projectId)}`;
 
 export async function createProject(core: RequestCore, body: NewProjectV1): Promise<ProjectV1> {
-  const res = await core.call<{ project: ProjectV1 }>({
-    operation: "create project",
-    method: "POST",
-    path: projectsBetaPath,
-    body,
-  });
-  return res.project;
+  return callFor(core, "project", { operation: "create project", method: "POST", path: projectsBetaPath, body });
 }
 
 /** One project by id. Domino 5.9.1+ only; 404 when unknown or archived. */
 export async function getProject(core: RequestCore, projectId: string): Promise<ProjectV1> {
-  const res = await core.call<{ project: ProjectV1 }>({ operation: "read project", method: "GET", path: projectV1Path(projectId) });
-  return res.project;
+  return callFor(core, "project", { operation: "read project", method: "GET", path: projectV1Path(projectId) });
 }
 
 /** One page of the projects the caller can see. */
 export async function listProjectsPage(core: RequestCore, offset: number, limit: number): Promise<Page<ProjectV1>> {
-  const res = await core.call<{ projects?: Array<ProjectV1 | { project: ProjectV1 }>; metadata?: PageMetadata }>({
-    operation: "list projects",
-    method: "GET",
-    path: projectsBetaPath,
-    query: { offset, limit },
-  });
+  const call = { operation: "list projects", path: projectsBetaPath };
+  const page = await listPage<ProjectV1 | { project: ProjectV1 }>(core, "projects", call, offset, limit);
   // The spec and live scripts read flat items; one client documents `{project: {...}}`.
-  const items = (res.projects ?? []).map((p) => ("project" in p && p.project && typeof p.project === "object" ? p.project : (p as ProjectV1)));
-  return { items, metadata: res.metadata };
+  const items = page.items.map((p) => ("project" in p && p.project && typeof p.project === "object" ? p.project : (p as ProjectV1)));
+  return { items, metadata: page.metadata };
 }
 
 /** Archives the project (Domino has no hard delete). */
@@ -173,13 +146,8 @@ export async function archiveProject(core: RequestCore, projectId: string): Prom
 
 /** Sets the project status. Write-only: Domino has no call that reads it back. */
 export async function setProjectStatus(core: RequestCore, projectId: string, status: ProjectStatusV1): Promise<ProjectStatusV1> {
-  const res = await core.call<{ status?: ProjectStatusV1 }>({
-    operation: "set project status",
-    method: "PUT",
-    path: `${projectV1Path(projectId)}/status`,
-    body: status,
-  });
-  return res.status ?? status;
+  const path = `${projectV1Path(projectId)}/status`;
+  return callFor(core, "status", { operation: "set project status", method: "PUT", path, body: status }, status);
 }
 
 // ---------------------------------------------------------------- collaborators
@@ -189,58 +157,35 @@ export async function setProjectStatus(core: RequestCore, projectId: string, sta
  * the caller handles a repeated attempt and the call may be retried as "safe".
  */
 export async function addCollaborator(core: RequestCore, projectId: string, collaborator: ProjectCollaboratorV1): Promise<ProjectCollaboratorV1> {
-  const res = await core.call<{ collaborator?: ProjectCollaboratorV1 }>({
-    operation: "add project collaborator",
-    method: "POST",
-    path: `${projectV1Path(projectId)}/collaborators`,
-    body: collaborator,
-  });
-  return res.collaborator ?? collaborator;
+  const path = `${projectV1Path(projectId)}/collaborators`;
+  return callFor(core, "collaborator", { operation: "add project collaborator", method: "POST", path, body: collaborator }, collaborator);
 }
 
 export async function removeCollaborator(core: RequestCore, projectId: string, collaboratorId: string): Promise<void> {
-  await core.call({
-    operation: "remove project collaborator",
-    method: "DELETE",
-    path: `${projectV1Path(projectId)}/collaborators/${seg(collaboratorId)}`,
-  });
+  const path = `${projectV1Path(projectId)}/collaborators/${seg(collaboratorId)}`;
+  await core.call({ operation: "remove project collaborator", method: "DELETE", path });
 }
 
 // ---------------------------------------------------------------- imported git repositories
 
 const repositoriesPath = (projectId: string) => `${projectV1Path(projectId)}/repositories`;
 
-export async function listRepositoriesPage(core: RequestCore, projectId: string, offset: number, limit: number): Promise<Page<ProjectGitRepositoryV1>> {
-  const res = await core.call<{ repositories?: ProjectGitRepositoryV1[]; metadata?: PageMetadata }>({
-    operation: "list project git repositories",
-    method: "GET",
-    path: repositoriesPath(projectId),
-    query: { offset, limit },
-  });
-  return { items: res.repositories ?? [], metadata: res.metadata };
-}
-
-export async function addRepository(
+export async function listRepositoriesPage(
   core: RequestCore,
   projectId: string,
-  body: NewProjectGitRepositoryV1,
-): Promise<ProjectGitRepositoryV1> {
-  const res = await core.call<{ repository: ProjectGitRepositoryV1 }>({
-    operation: "add project git repository",
-    method: "POST",
-    path: repositoriesPath(projectId),
-    body,
-  });
-  return res.repository;
+  offset: number,
+  limit: number,
+): Promise<Page<ProjectGitRepositoryV1>> {
+  return listPage(core, "repositories", { operation: "list project git repositories", path: repositoriesPath(projectId) }, offset, limit);
+}
+
+export async function addRepository(core: RequestCore, projectId: string, body: NewProjectGitRepositoryV1): Promise<ProjectGitRepositoryV1> {
+  return callFor(core, "repository", { operation: "add project git repository", method: "POST", path: repositoriesPath(projectId), body });
 }
 
 /** Detaches the repository from the project; the remote repository is untouched. */
 export async function removeRepository(core: RequestCore, projectId: string, repositoryId: string): Promise<void> {
-  await core.call({
-    operation: "remove project git repository",
-    method: "DELETE",
-    path: `${repositoriesPath(projectId)}/${seg(repositoryId)}`,
-  });
+  await core.call({ operation: "remove project git repository", method: "DELETE", path: `${repositoriesPath(projectId)}/${seg(repositoryId)}` });
 }
 
 /** The calls of this area, for `DominoClient`. */

@@ -3,7 +3,7 @@
  * silently ignored), so finding a user means paging and matching here.
  */
 import { RequestCore } from "./http";
-import { Page, PageMetadata } from "./pagination";
+import { listPage, Page } from "./pagination";
 
 export interface UserV1 {
   id: string;
@@ -21,13 +21,7 @@ export interface UserV1 {
 
 /** One page of the users visible to the caller. */
 export async function listUsersPage(core: RequestCore, offset: number, limit: number): Promise<Page<UserV1>> {
-  const res = await core.call<{ users: UserV1[]; metadata?: PageMetadata }>({
-    operation: "list users",
-    method: "GET",
-    path: "/api/users/v1/users",
-    query: { offset, limit },
-  });
-  return { items: res.users ?? [], metadata: res.metadata };
+  return listPage(core, "users", { operation: "list users", path: "/api/users/v1/users" }, offset, limit);
 }
 
 /** The calls of this area, for `DominoClient`. */

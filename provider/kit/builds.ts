@@ -7,17 +7,23 @@
  */
 import { DominoClient } from "../client/client";
 import { EnvironmentRevisionV1, EnvironmentV1 } from "../client/environments";
-import { isNotFound } from "../client/errors";
+import { unlessNotFound } from "../client/errors";
 import { currentScope, runInScope } from "../client/scope";
+import { BuildStatus, enumValues } from "./enums";
 import { sameId } from "./ids";
+import type { FieldList } from "./resource";
 import { waitFor } from "./wait";
 
-export const BUILD_STATUSES = ["Queued", "Starting", "Pulling", "Building", "Pushing", "Succeeded", "Failed", "Killed"] as const;
+export const BUILD_STATUSES: readonly BuildStatus[] = enumValues(BuildStatus);
 
-/** The status in the enum's spelling (servers differ in casing). */
-export function canonicalStatus(status: string | undefined): string {
-  if (!status) return "Unknown";
-  return BUILD_STATUSES.find((s) => s.toLowerCase() === status.toLowerCase()) ?? status;
+/**
+ * The status in the enum's spelling (servers differ in casing). A status the contract does
+ * not list is kept as Domino said it, and an absent one is "Unknown": both pass under the
+ * enum's type, as in Pulumi's generated SDKs.
+ */
+export function canonicalStatus(status: string | undefined): BuildStatus {
+  if (!status) return "Unknown" as BuildStatus;
+  return BUILD_STATUSES.find((s) => s.toLowerCase() === status.toLowerCase()) ?? (status as BuildStatus);
 }
 
 export function isTerminal(status: string): boolean {
@@ -44,13 +50,41 @@ export function visibleRevision(env: EnvironmentV1, revisionId: string): Environ
 
 /** The environment, or undefined when it is gone or archived. */
 export async function liveEnvironment(client: DominoClient, environmentId: string): Promise<EnvironmentV1 | undefined> {
-  try {
-    const env = await client.environments.getEnvironment(environmentId);
-    return env.archived ? undefined : env;
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
+  const env = await unlessNotFound(() => client.environments.getEnvironment(environmentId));
+  return env?.archived ? undefined : env;
+}
+
+/** What an environment shows of its owner and its latest revision (the Environment resource and the getEnvironment lookup). */
+export interface EnvironmentFacts {
+  ownerId: string;
+  ownerUsername: string;
+  /** Individual or Organization. */
+  ownerType: string;
+  latestRevisionId: string;
+  latestRevisionNumber: number;
+  /** Build status of the latest revision, when last read. */
+  latestRevisionStatus: string;
+}
+
+export const ENVIRONMENT_FACTS: FieldList<EnvironmentFacts> = {
+  ownerId: true,
+  ownerUsername: true,
+  ownerType: true,
+  latestRevisionId: true,
+  latestRevisionNumber: true,
+  latestRevisionStatus: true,
+};
+
+export function environmentFacts(env: EnvironmentV1): EnvironmentFacts {
+  const latest = env.latestRevision;
+  return {
+    ownerId: env.owner?.id ?? "",
+    ownerUsername: env.owner?.username ?? "",
+    ownerType: env.owner?.ownerType ?? "",
+    latestRevisionId: latest?.id ?? "",
+    latestRevisionNumber: latest?.number ?? 0,
+    latestRevisionStatus: latest ? canonicalStatus(latest.status) : "",
+  };
 }
 
 /** A revision whose build is watched. */
@@ -63,11 +97,11 @@ export interface Build {
 }
 
 export type BuildOutcome =
-  | { kind: "finished"; status: string }
+  | { kind: "finished"; status: BuildStatus }
   /** The build was still running at the deadline. */
-  | { kind: "timedOut"; status: string }
+  | { kind: "timedOut"; status: BuildStatus }
   /** A newer revision took the revision's place before its build could be seen to end. */
-  | { kind: "unobservable"; status: string };
+  | { kind: "unobservable"; status: BuildStatus };
 
 /** First poll after this long: an image build takes longer, so a sooner poll would be a wasted call. */
 const FIRST_POLL_MS = 500;
@@ -88,32 +122,23 @@ export async function waitForBuild(client: DominoClient, build: Build, timeoutMs
   const deadline = Date.now() + timeoutMs;
   const poll = async (): Promise<BuildOutcome> => {
     await new Promise((r) => setTimeout(r, Math.min(FIRST_POLL_MS, timeoutMs)));
-    let timedOut = false;
-    try {
-      return await waitFor<BuildOutcome>(
-        async () => {
-          const env = await liveEnvironment(client, build.environmentId);
-          if (!env) throw new Error(`environment ${build.environmentId} was archived or deleted while revision ${build.revisionId} was building`);
-          const revision = visibleRevision(env, build.revisionId);
-          if (!revision) return { kind: "unobservable", status };
-          status = canonicalStatus(revision.status);
-          return isTerminal(status) ? { kind: "finished", status } : undefined;
-        },
-        {
-          timeoutMs: Math.max(0, deadline - Date.now()),
-          intervalMs: 1000,
-          maxIntervalMs: 10_000,
-          describe: () => {
-            timedOut = true;
-            return "timed out";
-          },
-          progress: () => `revision ${build.number} of environment ${build.environmentId}: status ${status}`,
-        },
-      );
-    } catch (err) {
-      if (timedOut) return { kind: "timedOut", status };
-      throw err;
-    }
+    const outcome = await waitFor<BuildOutcome>(
+      async () => {
+        const env = await liveEnvironment(client, build.environmentId);
+        if (!env) throw new Error(`environment ${build.environmentId} was archived or deleted while revision ${build.revisionId} was building`);
+        const revision = visibleRevision(env, build.revisionId);
+        if (!revision) return { kind: "unobservable", status };
+        status = canonicalStatus(revision.status);
+        return isTerminal(status) ? { kind: "finished", status } : undefined;
+      },
+      {
+        timeoutMs: Math.max(0, deadline - Date.now()),
+        intervalMs: 1000,
+        maxIntervalMs: 10_000,
+        progress: () => `revision ${build.number} of environment ${build.environmentId}: status ${status}`,
+      },
+    );
+    return outcome ?? { kind: "timedOut", status };
   };
   const scope = currentScope();
   const needed = deadline + client.settings.requestTimeoutMs;

@@ -7,6 +7,7 @@ import { DominoClient } from "../client/client";
 import { DatasetRwV1, SnapshotV1 } from "../client/datasets";
 import { isNotFound } from "../client/errors";
 import { collectPages, findInPages } from "../client/pagination";
+import { enumValues, SnapshotStatus } from "./enums";
 import { sameId } from "./ids";
 import { waitFor } from "./wait";
 
@@ -54,12 +55,16 @@ export async function findSnapshot(client: DominoClient, datasetId: string, snap
   }
 }
 
-export const SNAPSHOT_STATUSES = ["active", "markForDeletion", "deletionInProgress", "deleted", "pending", "failed", "copying"] as const;
+export const SNAPSHOT_STATUSES: readonly SnapshotStatus[] = enumValues(SnapshotStatus);
 
-/** The status in the contract's spelling (Domino's may differ in case); absent means not started yet. */
-export function canonicalStatus(status: string | undefined): string {
+/**
+ * The status in the contract's spelling (Domino's may differ in case); absent means not
+ * started yet. A status the contract does not list is kept as Domino said it, under the
+ * enum's type.
+ */
+export function canonicalStatus(status: string | undefined): SnapshotStatus {
   if (!status) return "pending";
-  return SNAPSHOT_STATUSES.find((s) => s.toLowerCase() === status.toLowerCase()) ?? status;
+  return SNAPSHOT_STATUSES.find((s) => s.toLowerCase() === status.toLowerCase()) ?? (status as SnapshotStatus);
 }
 
 /** Statuses of a snapshot on its way out (Domino's quota marks the oldest untagged ones). */
@@ -67,49 +72,37 @@ export function isGoingAway(status: string): boolean {
   return status === "markForDeletion" || status === "deletionInProgress" || status === "deleted";
 }
 
-/** Thrown by `waitForSnapshot` when the snapshot is still not settled at the deadline. */
-export class SnapshotWaitTimeout extends Error {
-  constructor(readonly last: SnapshotV1 | undefined) {
-    super("timed out");
-    this.name = "SnapshotWaitTimeout";
-  }
+/** How a wait for a snapshot ended: settled (active or failed), or not by the deadline; `last` is the snapshot last seen. */
+export interface SnapshotWait {
+  timedOut: boolean;
+  last: SnapshotV1 | undefined;
 }
 
 /** A snapshot is never ready the instant it is created: a poll right away would be wasted. */
 const FIRST_POLL_MS = 250;
 
 /**
- * Polls a snapshot until it is active or failed, printing its status about every 15 s.
- * Throws `SnapshotWaitTimeout` (with the last status seen) after `timeoutMs`, and an
- * error when the snapshot disappears meanwhile.
+ * Polls a snapshot until it is active or failed, or `timeoutMs` passes, printing its
+ * status about every 15 s. Throws when the snapshot disappears meanwhile.
  */
-export async function waitForSnapshot(client: DominoClient, datasetId: string, snapshotId: string, timeoutMs: number): Promise<SnapshotV1> {
+export async function waitForSnapshot(client: DominoClient, datasetId: string, snapshotId: string, timeoutMs: number): Promise<SnapshotWait> {
   const deadline = Date.now() + timeoutMs;
   let last: SnapshotV1 | undefined;
-  let timedOut = false;
   await new Promise((r) => setTimeout(r, Math.min(FIRST_POLL_MS, timeoutMs)));
-  try {
-    return await waitFor(
-      async () => {
-        const snapshot = await findSnapshot(client, datasetId, snapshotId);
-        if (!snapshot) throw new Error(`snapshot ${snapshotId} of dataset ${datasetId} disappeared while it was being made`);
-        last = snapshot;
-        const status = canonicalStatus(snapshot.status);
-        return status === "active" || status === "failed" ? snapshot : undefined;
-      },
-      {
-        timeoutMs: Math.max(0, deadline - Date.now()),
-        intervalMs: 500,
-        maxIntervalMs: 10_000,
-        describe: () => {
-          timedOut = true;
-          return "timed out";
-        },
-        progress: () => `snapshot ${snapshotId} of dataset ${datasetId} is ${canonicalStatus(last?.status)}`,
-      },
-    );
-  } catch (err) {
-    if (timedOut) throw new SnapshotWaitTimeout(last);
-    throw err;
-  }
+  const settled = await waitFor(
+    async () => {
+      const snapshot = await findSnapshot(client, datasetId, snapshotId);
+      if (!snapshot) throw new Error(`snapshot ${snapshotId} of dataset ${datasetId} disappeared while it was being made`);
+      last = snapshot;
+      const status = canonicalStatus(snapshot.status);
+      return status === "active" || status === "failed" ? snapshot : undefined;
+    },
+    {
+      timeoutMs: Math.max(0, deadline - Date.now()),
+      intervalMs: 500,
+      maxIntervalMs: 10_000,
+      progress: () => `snapshot ${snapshotId} of dataset ${datasetId} is ${canonicalStatus(last?.status)}`,
+    },
+  );
+  return { timedOut: settled === undefined, last: settled ?? last };
 }

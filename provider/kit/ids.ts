@@ -21,6 +21,32 @@ export function splitId<K extends string>(resource: string, id: string, names: r
   return out;
 }
 
+/** The composite id of one kind: its parts by name, in order. */
+export interface CompositeId<K extends string> {
+  /** The parts of `id`; throws when it is not of the form. */
+  split(id: string): Record<K, string>;
+  /** The parts as `props` records them, or else as `id` holds them (a `get` records nothing). */
+  of(id: string, props: Partial<Record<K, string>>): Record<K, string>;
+}
+
+/** E.g. `compositeId("Goal", "projectId", "goalId")` for ids `<projectId>/<goalId>`. */
+export function compositeId<K extends string>(resource: string, ...names: K[]): CompositeId<K> {
+  const split = (id: string) => splitId(resource, id, names);
+  return {
+    split,
+    of(id, props) {
+      const recorded: Partial<Record<K, string>> = {};
+      for (const name of names) {
+        const part = props[name];
+        if (!part) return split(id);
+        recorded[name] = part;
+      }
+      // Every part was recorded.
+      return recorded as Record<K, string>;
+    },
+  };
+}
+
 /** Domino ids are hexadecimal: the same id in another case is the same object. */
 export function sameId(a: string | undefined, b: string | undefined): boolean {
   return a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();

@@ -15,9 +15,10 @@ import { DominoClient } from "../client/client";
 import { isNotFound } from "../client/errors";
 import { OperationScope, runInScope } from "../client/scope";
 import { activeClient, assertConfiguredConnection } from "../config";
-import { ResourceInitError } from "./init-error";
+import { messageOf, ResourceInitError } from "./init-error";
 import { warnUser } from "./notices";
 import { plainOutputs } from "./outputs";
+import type { FieldList } from "./resource";
 import { checkInputs, declaredInputs, diffInputs, Schema, SchemaFor, withoutProvider } from "./schema";
 
 /** What a resource's operations get: the deployment's client, and where to tell the user things. */
@@ -30,17 +31,38 @@ export interface OperationContext {
 }
 
 type Failure = pulumi.dynamic.CheckFailure;
+export type DiffResult = pulumi.dynamic.DiffResult;
+
+/**
+ * The recorded state as outputs, for a read that cannot see every field (Domino never
+ * returns some of them). The engine hands back what the last create, update or read
+ * returned, so it is complete, except after `Resource.get` with nothing recorded: the
+ * fields only inputs supply are then absent, as the kind's `get` documents, and the
+ * engine stores the outputs as the property bag they are.
+ */
+export function recordedOutputs<O extends object>(recorded: Partial<O>): O {
+  return recorded as O;
+}
 
 export interface ResourceDefinition<I extends object, O extends object> {
   /** The resource's type name, e.g. "Goal". */
   readonly kind: string;
   readonly schema: SchemaFor<I>;
+  /** The outputs that are not inputs, each once. */
+  readonly computed: FieldList<Omit<O, keyof I>>;
   /** The object for messages, e.g. `"Ship v1"` or `analytics (65f...)`. */
   describe(inputs: Partial<I>): string;
   /** Rules across fields, after the schema's; add failures for what is wrong. */
   checkMore?(inputs: I, failures: Failure[]): void;
   /** A diff other than the schema's (e.g. a field compared part by part). */
   diff?(olds: O, news: I): pulumi.dynamic.DiffResult;
+  /**
+   * Warnings about the plan, once `check` has its result: `olds` are the recorded inputs
+   * (empty for an object not created yet).
+   */
+  afterCheck?(olds: object, result: pulumi.dynamic.CheckResult<I>): Promise<void>;
+  /** Warnings about the plan, once `diff` has its result; `id` (which only the engine's call carries) names the object. */
+  afterDiff?(id: string, olds: O, news: I, result: DiffResult): Promise<void>;
   create(ctx: OperationContext, inputs: I): Promise<{ id: string; outs: O }>;
   /** The object as it is now; undefined when it is gone. A 404 thrown means gone too. */
   read(ctx: OperationContext, id: string, recorded: Partial<O>): Promise<O | undefined>;
@@ -61,8 +83,12 @@ export interface Located<O> {
   outs: O;
 }
 
-/** The engine's provider, plus what `pulumi-domino recover` needs. */
+/** The engine's provider, plus what `pulumi-domino recover` and the resource class need. */
 export interface DominoProvider<I, O> {
+  /** The resource's type name, e.g. "Goal". */
+  readonly kind: string;
+  /** Every output name: the computed fields, then the inputs. */
+  readonly outputs: readonly string[];
   check(olds: object, news: object): Promise<pulumi.dynamic.CheckResult<I>>;
   diff(id: string, olds: O, news: I): Promise<pulumi.dynamic.DiffResult>;
   create(inputs: I & { __provider?: string }): Promise<{ id: string; outs: O }>;
@@ -80,7 +106,7 @@ type EngineInputs<I> = I & { __provider?: string };
 /** The message, without the stack frames that the SDK would print next to it. */
 function userFacing(kind: string, action: string, err: unknown): Error {
   if (err instanceof ResourceInitError) return err;
-  const message = err instanceof Error ? err.message : String(err);
+  const message = messageOf(err);
   const prefix = `${kind} ${action}: `;
   const named = message.startsWith(`${kind} `) || message.startsWith(`${kind}.`);
   const out = new Error(named ? message : prefix + message);
@@ -150,7 +176,10 @@ export function defineProvider<I extends object, O extends object>(def: Resource
   }
 
   const provider: DominoProvider<I, O> = {
-    async check(_olds, news) {
+    kind: def.kind,
+    outputs: [...Object.keys(def.computed), ...Object.keys(def.schema)],
+
+    async check(olds, news) {
       try {
         // A bad setting or a refused connection fails preview here, before anything is planned.
         await assertConfiguredConnection();
@@ -160,15 +189,20 @@ export function defineProvider<I extends object, O extends object>(def: Resource
       const result = checkInputs<I>(def.kind, schema, news as Record<string, unknown>);
       const failures = [...(result.failures ?? [])];
       if (failures.length === 0 && result.inputs) def.checkMore?.(result.inputs, failures);
-      return { inputs: result.inputs, failures };
+      const checked = { inputs: result.inputs, failures };
+      await def.afterCheck?.(olds, checked);
+      return checked;
     },
 
-    async diff(_id, olds, news) {
+    async diff(id, olds, news) {
+      let result: DiffResult;
       try {
-        return diffOf(olds, news);
+        result = diffOf(olds, news);
       } catch (err) {
         throw userFacing(def.kind, "diff", err);
       }
+      await def.afterDiff?.(id, olds, news, result);
+      return result;
     },
 
     async create(inputs) {

@@ -3,20 +3,21 @@
  * share: finding organizations by name, and members and their roles as Domino reports them.
  */
 import { DominoClient } from "../client/client";
-import { OrganizationMemberV1, OrganizationRole, OrganizationV1 } from "../client/organizations";
+import { OrganizationMemberV1, OrganizationV1 } from "../client/organizations";
 import { collectPages } from "../client/pagination";
+import { enumValues, OrganizationRole } from "./enums";
 import { sameId } from "./ids";
 
 /** The roles a member may have, in the spelling Domino answers with. */
-export const ORGANIZATION_ROLES: readonly OrganizationRole[] = ["Member", "Admin"];
+export const ORGANIZATION_ROLES: readonly OrganizationRole[] = enumValues(OrganizationRole);
 
 /**
  * A role in its canonical spelling. Domino's casing of roles is not settled (responses
  * say Member and Admin, the published enum says member and admin), so any casing is the
  * same role; a role this provider does not know is kept as Domino said it.
  */
-export function canonicalRole(role: string): string {
-  return ORGANIZATION_ROLES.find((r) => r.toLowerCase() === role.toLowerCase()) ?? role;
+export function canonicalRole(role: string): OrganizationRole {
+  return ORGANIZATION_ROLES.find((r) => r.toLowerCase() === role.toLowerCase()) ?? (role as OrganizationRole);
 }
 
 /** The user's membership of `org`, if any (ids compared case-insensitively). */

@@ -4,28 +4,24 @@
  * Domino's answers mapped to input spelling.
  */
 import { DominoClient } from "../client/client";
-import { isNotFound } from "../client/errors";
+import { unlessNotFound } from "../client/errors";
 import { findInPages } from "../client/pagination";
 import {
-  COLLABORATOR_ROLES,
   GIT_REFERENCE_TYPES,
   GIT_SERVICE_PROVIDERS,
   NewProjectGitRepositoryV1,
-  PROJECT_STATUSES,
   PROJECT_VISIBILITIES,
   ProjectGitRepositoryV1,
   ProjectRepositoryReferenceV1,
   ProjectV1,
 } from "../client/projects";
+import type { GitReferenceType, GitServiceProvider, ProjectVisibility } from "./enums";
 import { sameId } from "./ids";
 import { plainOutputs } from "./outputs";
-import { FieldRule } from "./schema";
+import { FieldRule, segmentName } from "./schema";
 
-export type ProjectVisibility = (typeof PROJECT_VISIBILITIES)[number];
-export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
-export type GitServiceProvider = (typeof GIT_SERVICE_PROVIDERS)[number];
-export type GitReferenceType = (typeof GIT_REFERENCE_TYPES)[number];
-export type CollaboratorRole = (typeof COLLABORATOR_ROLES)[number];
+// The enums of the project resources (objects and types in `./enums`).
+export type { CollaboratorRole, GitReferenceType, GitServiceProvider, ProjectStatus, ProjectVisibility } from "./enums";
 
 /** A git ref: `{ refType: "Branch", value: "main" }`; `value` is absent for `Head`. */
 export interface GitReference {
@@ -39,7 +35,10 @@ export interface GitReference {
 export interface GitRepositoryFields {
   /** The repository's URL, e.g. `https://github.com/acme/etl.git`. */
   uri: string;
-  /** Display name; Domino derives one from the URI when absent. */
+  /**
+   * Display name; Domino derives one from the URI when absent. At most 100 characters:
+   * letters, digits, `-`, `_` and `.`, not `.` or `..` (the directory it is cloned into).
+   */
   name?: string;
   /** The ref checked out by default; Domino's choice when absent. */
   defaultRef?: GitReference;
@@ -92,7 +91,8 @@ export const GIT_REPOSITORY_FIELDS = ["uri", "name", "defaultRef", "serviceProvi
 /** The rules of a repository's fields, wherever they appear. */
 export const GIT_REPOSITORY_RULES: { readonly [K in keyof Required<GitRepositoryFields>]: FieldRule } = {
   uri: { kind: "string", required: true, nonEmpty: true, pattern: GIT_URI_PATTERN },
-  name: { kind: "string", nonEmpty: true },
+  // The directory Domino clones the repository into: a path segment.
+  name: { kind: "string", nonEmpty: true, max: 100, validate: segmentName("the name is the directory the repository is cloned into") },
   defaultRef: gitReferenceRule,
   serviceProvider: { kind: "string", oneOf: GIT_SERVICE_PROVIDERS },
   gitCredentialId: { kind: "string", nonEmpty: true },
@@ -158,16 +158,8 @@ export function isArchived(project: ProjectV1): boolean {
  * on 5.3, which cannot read one project, the project list is paged until it is found.
  */
 export async function findProject(client: DominoClient, projectId: string): Promise<ProjectV1 | undefined> {
-  let project: ProjectV1 | undefined;
-  if ((await client.capabilities()).projectGet) {
-    try {
-      project = await client.projects.getProject(projectId);
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
-  } else {
-    project = await findInPages(client.projects.listProjectsPage, (p) => sameId(p.id, projectId));
-  }
+  const project = (await client.capabilities()).projectGet
+    ? await unlessNotFound(() => client.projects.getProject(projectId))
+    : await findInPages(client.projects.listProjectsPage, (p) => sameId(p.id, projectId));
   return project && !isArchived(project) ? project : undefined;
 }

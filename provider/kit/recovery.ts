@@ -20,10 +20,11 @@
  * The first list costs one read per create; it is what certainty costs (the benchmark
  * counts it).
  */
-import { maybeCommitted } from "../client/errors";
+import { isNotFound, maybeCommitted } from "../client/errors";
 import { backoffDelay } from "../client/http";
 import { currentScope } from "../client/scope";
 import { DominoSettings } from "../settings";
+import { messageOf } from "./init-error";
 
 /** How to find what a create of these inputs makes: shared by create recovery and `recover`. */
 export interface Candidates<T> {
@@ -81,6 +82,21 @@ export function releaseClaim(host: string, kind: string, id: string): void {
   claimed.delete(claimKey(host, kind, id));
 }
 
+/**
+ * Removes an object whose id is its key, and forgets the claim on it once it is gone, or
+ * found gone (a 404, which is still thrown).
+ */
+export async function removeReleasing<T>(host: string, kind: string, id: string, remove: () => Promise<T>): Promise<T> {
+  try {
+    const answer = await remove();
+    releaseClaim(host, kind, id);
+    return answer;
+  } catch (err) {
+    if (isNotFound(err)) releaseClaim(host, kind, id);
+    throw err;
+  }
+}
+
 export function isClaimed(host: string, kind: string, id: string): boolean {
   return claimed.has(claimKey(host, kind, id));
 }
@@ -122,7 +138,7 @@ export async function createOnce<T>(spec: CreateOnce<T>): Promise<T> {
       return made;
     } catch (err) {
       if (!maybeCommitted(err)) throw err;
-      const reason = (err as Error).message;
+      const reason = messageOf(err);
       if (!spec.list) {
         throw new Error(
           `${reason}. The answer was lost, so ${spec.what} may or may not have been made, and this Domino API cannot list ` +

@@ -5,9 +5,10 @@
  * A resource writes its inputs once (`GoalInputs`, with docs) and its computed fields once
  * (`GoalComputed`); `Args<GoalInputs>` is what the constructor takes (every field a
  * `pulumi.Input`), the outputs are inputs plus computed fields, and the class's output
- * properties come from `OutputProperties<GoalOutputs>` by declaration merging.
+ * properties are `OutputProperties<GoalOutputs>`. The class itself is one line:
+ * `class Goal extends resourceClass<GoalArgs, GoalOutputs>(spec) {}`.
  */
-import * as pulumi from "@pulumi/pulumi";
+import { CustomResource, CustomResourceOptions, dynamic, ID, Input, mergeOptions, Output, secret } from "@pulumi/pulumi";
 import { providerShim } from "../shim";
 
 /**
@@ -19,18 +20,18 @@ import { providerShim } from "../shim";
 export type InputOf<T> = undefined extends T ? InputOfDefined<Exclude<T, undefined>> | undefined : InputOfDefined<T>;
 
 type InputOfDefined<T> = [T] extends [string | number | boolean]
-  ? pulumi.Input<T>
+  ? Input<T>
   : [T] extends [readonly (infer E)[]]
-    ? pulumi.Input<InputOf<E>[]>
+    ? Input<InputOf<E>[]>
     : [T] extends [object]
-      ? pulumi.Input<{ [K in keyof T]: InputOf<T[K]> }>
-      : pulumi.Input<T>;
+      ? Input<{ [K in keyof T]: InputOf<T[K]> }>
+      : Input<T>;
 
 /** Constructor arguments: each input field as a `pulumi.Input`, optional where the input is. */
 export type Args<I> = { [K in keyof I]: InputOf<I[K]> };
 
 /** The output properties of a resource class. */
-export type OutputProperties<O> = { readonly [K in keyof Required<O>]: pulumi.Output<O[K]> };
+export type OutputProperties<O> = { readonly [K in keyof Required<O>]: Output<O[K]> };
 
 /** Marks each computed field once; the compiler holds the record to the type both ways. */
 export type FieldList<T> = { readonly [K in keyof Required<T>]: true };
@@ -52,24 +53,99 @@ function outputSlots(names: readonly string[]): Record<string, undefined> {
   return slots;
 }
 
+/**
+ * The property bag a resource registers: a slot for every output, then the arguments, with
+ * the fields of secret outputs made secrets, so that their values never reach the state in
+ * plaintext whether or not the program wrapped them in `secret`.
+ */
+function propertyBag(spec: ResourceClassSpec, args: object): Record<string, unknown> {
+  const bag: Record<string, unknown> = { ...outputSlots(spec.outputs), ...args };
+  for (const name of spec.secretOutputs ?? []) {
+    if (bag[name] !== undefined) bag[name] = secret(bag[name]);
+  }
+  return bag;
+}
+
+/** The module of every Domino resource's type token. */
+const MODULE = "domino";
+
+/** The type token the SDK gives a resource of kind `type`: `pulumi-nodejs:dynamic/domino:<type>`. */
+export function typeToken(type: string): string {
+  return `pulumi-nodejs:dynamic/${MODULE}:${type}`;
+}
+
+/**
+ * Whether `obj` is a resource of kind `type`. Decided by the type token, as Pulumi's
+ * generated SDKs do, not by `instanceof`: it holds for an object made by another copy of
+ * the package too.
+ */
+export function isResourceOf(obj: unknown, type: string): boolean {
+  return CustomResource.isInstance(obj) && (obj as { __pulumiType?: unknown }).__pulumiType === typeToken(type);
+}
+
 /** The base of every Domino resource class. */
-export abstract class DominoResource extends pulumi.dynamic.Resource {
-  protected constructor(spec: ResourceClassSpec, name: string, args: object, opts: pulumi.CustomResourceOptions | undefined) {
-    const secret = spec.secretOutputs?.length ? { additionalSecretOutputs: [...spec.secretOutputs] } : undefined;
+export abstract class DominoResource extends dynamic.Resource {
+  protected constructor(spec: ResourceClassSpec, name: string, args: object, opts: CustomResourceOptions | undefined) {
+    const secrets = spec.secretOutputs?.length ? { additionalSecretOutputs: [...spec.secretOutputs] } : undefined;
     super(
       providerShim(spec.module),
       name,
       // Output slots are passed as undefined so the engine fills them (declared outputs
       // of a dynamic resource must be in its property bag).
-      { ...outputSlots(spec.outputs), ...args },
-      secret ? pulumi.mergeOptions(opts, secret) : opts,
-      "domino",
+      propertyBag(spec, args),
+      secrets ? mergeOptions(opts, secrets) : opts,
+      MODULE,
       spec.type,
     );
   }
 }
 
-/** Both sets of names, for the output slots. */
-export function outputNames<I, C>(inputs: FieldList<I> | { readonly [K in keyof Required<I>]: unknown }, computed: FieldList<C>): string[] {
-  return [...Object.keys(computed), ...Object.keys(inputs)];
+/** A constructor that takes a resource's arguments. */
+type Constructs<A, R> = new (name: string, args: A, opts?: CustomResourceOptions) => R;
+
+/** What `get` takes besides the id: whatever is known of the object's outputs. */
+export type State<O> = Partial<Args<O>>;
+
+/** The static side of a resource class: its constructor, whose objects have the outputs `O`, and `get`. */
+export interface ResourceClass<A, O> {
+  new (name: string, args: A, opts?: CustomResourceOptions): DominoResource & OutputProperties<O>;
+  /** An existing object, by its id, with what is known of its state. */
+  get<R>(this: Constructs<A, R>, name: string, id: Input<ID>, state?: State<O>, opts?: CustomResourceOptions): R;
+  /** Whether `obj` is an object of this class, made by any copy of the package (by its type token). */
+  isInstance<R>(this: Constructs<A, R>, obj: unknown): obj is R;
+}
+
+/**
+ * The base class of one kind, from its module and its provider (which knows the type name
+ * and the outputs): `class Goal extends resourceClass<GoalArgs, GoalOutputs>("goal", provider) {}`
+ * gives `new Goal(name, args, opts?)`, `Goal.get(name, id, state?, opts?)`, `Goal.isInstance(obj)`
+ * and the output properties (`goal.title`, an `Output<string>`). `secretOutputs` are stored as
+ * secrets whatever their inputs were.
+ */
+export function resourceClass<A extends object, O>(
+  module: string,
+  provider: { readonly kind: string; readonly outputs: readonly string[] },
+  options: { readonly secretOutputs?: readonly string[] } = {},
+): ResourceClass<A, O> {
+  const spec: ResourceClassSpec = { module, type: provider.kind, outputs: provider.outputs, secretOutputs: options.secretOutputs };
+  class Kind extends DominoResource {
+    constructor(name: string, args: A, opts?: CustomResourceOptions) {
+      super(spec, name, args, opts);
+    }
+
+    static get<R>(this: Constructs<A, R>, name: string, id: Input<ID>, state?: State<O>, opts?: CustomResourceOptions): R {
+      // The one place the state stands in for the arguments. With `id` set the engine reads
+      // the object instead of creating it, and the property bag is only the state it starts
+      // from; the constructor hands its arguments to `DominoResource` untouched, which takes
+      // any object, so a state's fields need not be inputs.
+      return new this(name, (state ?? {}) as A, { ...opts, id });
+    }
+
+    static isInstance<R>(this: Constructs<A, R>, obj: unknown): obj is R {
+      return isResourceOf(obj, spec.type);
+    }
+  }
+  // The engine sets one property per output slot on every object (`DominoResource` passes
+  // a slot for each of `spec.outputs`): the output properties are there, typed here.
+  return Kind as ResourceClass<A, O>;
 }

@@ -1,18 +1,61 @@
 /**
  * A revision's definition (base image, Dockerfile lines, variables, scripts, tools), as
  * both Environment (its first revision) and EnvironmentRevision declare it: the input
- * fields with their docs and rules, the request body, the recorded form, and the
- * secret handling of variable values.
+ * fields with their docs and rules, the request body and the recorded form. Variable
+ * values are secrets: the resource classes name `environmentVariables` a secret output,
+ * which `DominoResource` makes secret on the way in too.
  */
-import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 import { DominoClient } from "../client/client";
-import { ClusterType, EnvironmentToolV1, NewEnvironmentRevisionV1, ProxyConfigV1 } from "../client/environments";
+import { EnvironmentToolV1, NewEnvironmentRevisionV1, ProxyConfigV1 } from "../client/environments";
+import { ClusterType, enumValues } from "./enums";
 import { Args } from "./resource";
 import { FieldRule, InputRule, SchemaFor } from "./schema";
 
 export interface EnvironmentVariable {
   key: string;
   value: string;
+}
+
+/**
+ * A variable as the outputs record it: its key and a SHA-256 digest of its value (hex),
+ * never the value. The Node.js SDK writes every resource's outputs into a debug event of
+ * `pulumi up --json` (and of `--debug` runs) in plaintext; the values stay in the inputs,
+ * encrypted. Domino never returns them, so the digest loses nothing a refresh could see.
+ */
+export interface RecordedVariable {
+  key: string;
+  valueSha256: string;
+}
+
+/** A record's `environmentVariables` in the recorded form. */
+export type WithRecordedVariables<T extends { environmentVariables?: unknown }> = Omit<T, "environmentVariables"> & {
+  environmentVariables: RecordedVariable[];
+};
+
+export function valueDigest(value: string): string {
+  return createHash("sha256").update(value, "utf8").digest("hex");
+}
+
+/**
+ * Variables in their recorded form: `{key, value}` becomes `{key, valueSha256}`; items
+ * already recorded pass, and so does anything that is not a list (left to the schema).
+ * State written before digests (values in the outputs) compares equal to its digests.
+ */
+export function recordedVariables(list: unknown): unknown {
+  if (!Array.isArray(list)) return list;
+  return list.map((item: unknown) => {
+    if (!item || typeof item !== "object") return item;
+    const v = item as { key?: unknown; value?: unknown; valueSha256?: unknown };
+    if (typeof v.value === "string") return { key: v.key, valueSha256: valueDigest(v.value) };
+    return typeof v.valueSha256 === "string" ? { key: v.key, valueSha256: v.valueSha256 } : item;
+  });
+}
+
+/** A recorded state with its variables in the recorded form (state written before digests held values). */
+export function withRecordedVariables<T extends { environmentVariables?: unknown }>(recorded: T): T {
+  if (recorded.environmentVariables === undefined) return recorded;
+  return { ...recorded, environmentVariables: recordedVariables(recorded.environmentVariables) };
 }
 
 export type ProxyConfig = ProxyConfigV1;
@@ -31,7 +74,8 @@ export interface RevisionDefinitionInputs {
   dockerfileInstructions?: string;
   /**
    * Variables set in every run of the environment. The whole list is stored as a secret
-   * in the Pulumi state, whether or not the values are wrapped in `pulumi.secret`.
+   * in the Pulumi state, whether or not the values are wrapped in `pulumi.secret`. The
+   * outputs hold each key with a digest of its value (`{key, valueSha256}`), not the value.
    */
   environmentVariables?: EnvironmentVariable[];
   preRunScript?: string;
@@ -40,8 +84,8 @@ export interface RevisionDefinitionInputs {
   postSetupScript?: string;
   /** Interactive tools (Jupyter, RStudio, ...) the environment offers. */
   workspaceTools?: WorkspaceTool[];
-  /** Cluster types the environment can serve: Dask, Mpi, Ray, Spark (case-insensitive). */
-  supportedClusters?: string[];
+  /** Cluster types the environment can serve: Dask, Mpi, Ray, Spark (case-insensitive at run time). */
+  supportedClusters?: ClusterType[];
   /** Build without Docker's layer cache. Default false. */
   skipCache?: boolean;
   /** Change summary shown in the revision history. */
@@ -53,7 +97,7 @@ export interface RevisionDefinitionInputs {
 }
 
 /** The definition after `check`: defaults filled in, cluster types in their canonical spelling. */
-export type RevisionDefinition = Omit<Required<RevisionDefinitionInputs>, "supportedClusters"> & { supportedClusters: ClusterType[] };
+export type RevisionDefinition = Required<RevisionDefinitionInputs>;
 
 export type RevisionDefinitionArgs = Args<RevisionDefinitionInputs>;
 
@@ -76,7 +120,7 @@ const FIELDS: { readonly [K in keyof Required<RevisionDefinitionInputs>]: K } = 
 /** The definition's field names, each once (the compiler holds the list to the type). */
 export const REVISION_FIELDS: readonly (keyof RevisionDefinition)[] = Object.values(FIELDS);
 
-const CLUSTER_TYPES: readonly ClusterType[] = ["Dask", "Mpi", "Ray", "Spark"];
+const CLUSTER_TYPES: readonly ClusterType[] = enumValues(ClusterType);
 
 const toolFields: Record<string, FieldRule> = {
   name: { kind: "string", required: true, nonEmpty: true },
@@ -130,6 +174,10 @@ export function revisionFieldsSchema(onChange: InputRule["onChange"]): SchemaFor
         value: { kind: "string", required: true },
       },
       validate: uniqueKeys,
+      // The outputs hold digests of the values: `diff` compares the inputs' digests.
+      recordedAs: recordedVariables,
+      // The engine would print the values next to a failure that names this property.
+      secret: true,
     },
     preRunScript: { kind: "string", default: "", onChange },
     postRunScript: { kind: "string", default: "", onChange },
@@ -164,13 +212,14 @@ export function revisionBody(d: RevisionDefinition): NewEnvironmentRevisionV1 {
 
 /**
  * The definition's fields of a record, as outputs record them. Domino never returns a
- * revision's definition, so the recorded one is what was sent.
+ * revision's definition, so the recorded one is what was sent, with the variables' values
+ * replaced by their digests.
  */
-export function revisionDefinition(d: RevisionDefinition): RevisionDefinition {
+export function revisionDefinition(d: RevisionDefinition): WithRecordedVariables<RevisionDefinition> {
   return {
     image: d.image,
     dockerfileInstructions: d.dockerfileInstructions,
-    environmentVariables: d.environmentVariables,
+    environmentVariables: d.environmentVariables.map((v) => ({ key: v.key, valueSha256: valueDigest(v.value) })),
     preRunScript: d.preRunScript,
     postRunScript: d.postRunScript,
     preSetupScript: d.preSetupScript,
@@ -201,13 +250,4 @@ export async function assertTagsSupported(client: DominoClient, resource: string
   if ((await client.capabilities()).surface === "5.3") {
     throw new Error(`${resource}.tags needs Domino 5.9.1 or later; this Domino API (5.3) has no revision tags. Remove tags.`);
   }
-}
-
-/**
- * Variable values never reach the state in plaintext: the input list is made a secret
- * here, and the class names `environmentVariables` as a secret output.
- */
-export function secretVariables<T extends { environmentVariables?: RevisionDefinitionArgs["environmentVariables"] }>(args: T): T {
-  if (args.environmentVariables === undefined) return args;
-  return { ...args, environmentVariables: pulumi.secret(args.environmentVariables) };
 }

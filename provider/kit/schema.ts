@@ -21,6 +21,43 @@ export function containsUnknown(value: unknown): boolean {
 
 export const DOMINO_ID = /^[0-9a-f]{24}$/i;
 
+/** The longest description any resource accepts (Domino documents no limit; see docs/reference/input-rules.md). */
+export const MAX_DESCRIPTION = 10_000;
+
+/**
+ * A name Domino puts in a URL or a path (`/<owner>/<project>`, `/domino/datasets/local/<name>`):
+ * ASCII letters, digits, `-`, `_` and `.`, and not `.` or `..`. `why` ends the message.
+ */
+export function segmentName(why: string): (value: unknown) => string | undefined {
+  return (value) => {
+    if (typeof value !== "string") return undefined;
+    if (value === "." || value === "..") return `must not be "${value}" (${why})`;
+    if (!/^[A-Za-z0-9_.-]+$/.test(value)) return `must contain only letters, digits, "-", "_" and "." (${why}), got ${JSON.stringify(value)}`;
+    return undefined;
+  };
+}
+
+/**
+ * A wait in minutes (`buildTimeoutMinutes`, `snapshotTimeoutMinutes`): from 1 to 1440 (a
+ * day), fractions allowed. Not `min`/`max`, whose messages have no unit. Below a minute a
+ * build or copy can hardly ever finish (0 never could), so such a value is refused rather
+ * than failing every `up`.
+ */
+export function waitMinutes(value: unknown): string | undefined {
+  if (typeof value !== "number") return undefined;
+  if (value < 1) return `must be at least 1 (minutes), got ${value}`;
+  if (value > 1440) return `must be at most 1440 (minutes, one day), got ${value}`;
+  return undefined;
+}
+
+/** A display name: no line breaks or other control characters, and not blank at either end. */
+export function displayName(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  if (/[\u0000-\u001f\u007f]/.test(value)) return `must not contain line breaks or other control characters, got ${JSON.stringify(value)}`;
+  if (value.trim() !== value) return `must not start or end with whitespace, got ${JSON.stringify(value)}`;
+  return undefined;
+}
+
 export type FieldKind = "string" | "boolean" | "integer" | "number" | "stringArray" | "object" | "objectArray" | "stringMap";
 
 export interface FieldRule {
@@ -40,6 +77,17 @@ export interface FieldRule {
   fields?: Record<string, FieldRule>;
   /** An extra rule; returns the reason when the value breaks it. */
   validate?: (value: unknown, inputs: Record<string, unknown>) => string | undefined;
+  /**
+   * The form the outputs record the value in, when it is not the input's (a digest in
+   * place of a secret, say): `diff` compares both sides in this form.
+   */
+  recordedAs?: (value: unknown) => unknown;
+  /**
+   * The value is a secret (a top-level field). The engine prints the value of the input a
+   * failure names (`property X value {...} has a problem`), secrets included, so failures
+   * in such a field name no property: their reason names the field and never the value.
+   */
+  secret?: boolean;
 }
 
 export interface InputRule extends FieldRule {
@@ -48,6 +96,12 @@ export interface InputRule extends FieldRule {
   /** The server picks the value when it is not given, so its absence is not a change. */
   computedWhenAbsent?: boolean;
 }
+
+/**
+ * A required Domino id that an object cannot change (its project, its dataset, the user
+ * it is about): changing it replaces the object.
+ */
+export const REPLACING_ID: InputRule = { kind: "string", required: true, dominoId: true, onChange: "replace" };
 
 export type Schema = Record<string, InputRule>;
 
@@ -99,7 +153,7 @@ function validateValue(
       // given would differ from the one read back and force a replacement.
       if (rule.dominoId) v = v.toLowerCase();
       if (rule.pattern && !rule.pattern.regex.test(v)) return fail(`${rule.pattern.rule}, got "${v}"`), value;
-      if (rule.max !== undefined && v.length > rule.max) return fail(`must be at most ${rule.max} characters long`), value;
+      if (rule.max !== undefined && v.length > rule.max) return fail(`must be at most ${rule.max} characters long, got ${v.length}`), value;
       value = v;
       break;
     }
@@ -186,7 +240,8 @@ function validateObject(
 export function checkInputs<I>(resource: string, schema: Schema, news: Record<string, unknown>): pulumi.dynamic.CheckResult<I> {
   const failures: Failure[] = [];
   const inputs = validateObject(resource, "", news ?? {}, schema, news ?? {}, failures);
-  return { inputs: inputs as I, failures };
+  const named = failures.map((f) => (schema[f.property.split(/[.[]/)[0]]?.secret ? { property: "", reason: f.reason } : f));
+  return { inputs: inputs as I, failures: named };
 }
 
 function normalise(value: unknown): unknown {
@@ -206,6 +261,11 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(normalise(a)) === JSON.stringify(normalise(b));
 }
 
+/** Whether an input and a recorded output hold the same value, compared in the rule's recorded form. */
+export function sameRecorded(rule: FieldRule, input: unknown, recorded: unknown): boolean {
+  return rule.recordedAs ? sameValue(rule.recordedAs(input), rule.recordedAs(recorded)) : sameValue(input, recorded);
+}
+
 /** Fields whose new input differs from the recorded output. */
 export function changedFields(schema: Schema, olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
   const changed: string[] = [];
@@ -217,7 +277,7 @@ export function changedFields(schema: Schema, olds: Record<string, unknown>, new
     // State written before ids were canonicalised may hold them in another case.
     else if (rule.dominoId && typeof n === "string" && typeof olds[name] === "string") {
       if (n.toLowerCase() !== (olds[name] as string).toLowerCase()) changed.push(name);
-    } else if (!sameValue(n, olds[name])) changed.push(name);
+    } else if (!sameRecorded(rule, n, olds[name])) changed.push(name);
   }
   return changed;
 }
@@ -234,12 +294,29 @@ export function diffInputs(
 ): pulumi.dynamic.DiffResult {
   const changed = changedFields(schema, olds, news);
   const replaces = changed.filter((f) => schema[f].onChange === "replace");
+  return diffResult(changed, replaces, () => deleteBeforeReplace?.(replaces, olds, news) === true);
+}
+
+/**
+ * The diff of these changed fields, of which `replaces` need a new object; `deleteFirst`
+ * says whether the old object must go before the new one is made.
+ */
+export function diffResult(changed: string[], replaces: string[], deleteFirst: () => boolean): pulumi.dynamic.DiffResult {
   const result: { changes: boolean; replaces?: string[]; deleteBeforeReplace?: boolean } = { changes: changed.length > 0 };
   if (replaces.length > 0) {
     result.replaces = replaces;
-    if (deleteBeforeReplace?.(replaces, olds, news)) result.deleteBeforeReplace = true;
+    if (deleteFirst()) result.deleteBeforeReplace = true;
   }
   return result;
+}
+
+/**
+ * `diffInputs`, except that an object of no use any more (a failed snapshot or build) is
+ * replaced even when no input changed, so that the next update makes a new one.
+ */
+export function diffRenewing(schema: Schema, olds: object, news: object, useless: boolean): pulumi.dynamic.DiffResult {
+  const result = diffInputs(schema, { ...olds }, { ...news });
+  return useless && !result.replaces ? { changes: true, replaces: ["status"] } : result;
 }
 
 

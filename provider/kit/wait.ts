@@ -8,8 +8,6 @@ export interface WaitOptions {
   timeoutMs: number;
   intervalMs?: number;
   maxIntervalMs?: number;
-  /** The error message when the deadline passes. */
-  describe: () => string;
   /** A progress line (status so far), printed about every 15 s with the time waited. */
   progress?: () => string;
 }
@@ -19,8 +17,8 @@ function elapsed(ms: number): string {
   return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
 }
 
-/** Polls `probe` until it returns a value, or throws after `timeoutMs` with `describe()`. */
-export async function waitFor<T>(probe: () => Promise<T | undefined>, opts: WaitOptions): Promise<T> {
+/** Polls `probe` until it returns a value; undefined when `timeoutMs` passes first. */
+export async function waitFor<T>(probe: () => Promise<T | undefined>, opts: WaitOptions): Promise<T | undefined> {
   const started = Date.now();
   const deadline = started + opts.timeoutMs;
   let interval = opts.intervalMs ?? 500;
@@ -30,7 +28,7 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, opts: Wait
     const value = await probe();
     if (value !== undefined) return value;
     const now = Date.now();
-    if (now >= deadline) throw new Error(opts.describe());
+    if (now >= deadline) return undefined;
     if (opts.progress && scope && now >= nextReport) {
       scope.progress(`${opts.progress()}; waited ${elapsed(now - started)} of at most ${elapsed(opts.timeoutMs)}`);
       nextReport = now + PROGRESS_EVERY_MS;

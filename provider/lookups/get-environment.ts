@@ -8,8 +8,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EnvironmentV1 } from "../client/environments";
 import { collectPages } from "../client/pagination";
-import { canonicalStatus } from "../kit/builds";
-import { lookupError, runLookup } from "./settings";
+import { EnvironmentFacts, environmentFacts } from "../kit/builds";
+import { lookupError, lookupOutput, runLookup } from "./settings";
 
 export interface GetEnvironmentArgs {
   /** The environment's exact name. */
@@ -20,26 +20,20 @@ export interface GetEnvironmentOutputArgs {
   name: pulumi.Input<string>;
 }
 
-export interface GetEnvironmentResult {
+/** The environment, with its owner and latest revision (`EnvironmentFacts`). */
+export interface GetEnvironmentResult extends EnvironmentFacts {
   /** The environment id, as `environmentId` inputs expect it. */
   id: string;
   name: string;
   /** Global, Private or Organization. */
   visibility: string;
-  ownerId: string;
-  ownerUsername: string;
-  /** Individual or Organization. */
-  ownerType: string;
   supportedClusters: string[];
-  latestRevisionId: string;
-  latestRevisionNumber: number;
-  latestRevisionStatus: string;
   /** The revision runs use, when one is selected in Domino; otherwise the latest. */
   selectedRevisionId: string;
 }
 
 /** The one environment named `name` that the caller can see. Fails when there is none, or more than one. */
-export async function getEnvironment(args: GetEnvironmentArgs): Promise<GetEnvironmentResult> {
+export async function getEnvironment(args: GetEnvironmentArgs, opts?: pulumi.InvokeOptions): Promise<GetEnvironmentResult> {
   const name = args?.name;
   if (typeof name !== "string" || name === "") throw lookupError("getEnvironment", "name must not be empty: pass the environment's exact name");
   return runLookup("getEnvironment", async (client) => {
@@ -54,27 +48,21 @@ export async function getEnvironment(args: GetEnvironmentArgs): Promise<GetEnvir
       throw new Error(`${matches.length} environments are named "${name}": ${which}; use Environment.get with the id instead`);
     }
     return toResult(matches[0]);
-  });
+  }, opts);
 }
 
 function toResult(e: EnvironmentV1): GetEnvironmentResult {
-  const latest = e.latestRevision;
   return {
     id: e.id,
     name: e.name,
     visibility: e.visibility,
-    ownerId: e.owner?.id ?? "",
-    ownerUsername: e.owner?.username ?? "",
-    ownerType: e.owner?.ownerType ?? "",
+    ...environmentFacts(e),
     supportedClusters: e.supportedClusters ?? [],
-    latestRevisionId: latest?.id ?? "",
-    latestRevisionNumber: latest?.number ?? 0,
-    latestRevisionStatus: latest ? canonicalStatus(latest.status) : "",
-    selectedRevisionId: e.selectedRevision?.id ?? latest?.id ?? "",
+    selectedRevisionId: e.selectedRevision?.id ?? e.latestRevision?.id ?? "",
   };
 }
 
-/** `getEnvironment` for inputs that are Outputs. */
-export function getEnvironmentOutput(args: GetEnvironmentOutputArgs): pulumi.Output<GetEnvironmentResult> {
-  return pulumi.output(args).apply((a) => getEnvironment(a));
+/** `getEnvironment` for inputs that are Outputs; `opts` as for Pulumi's invokes (`provider`, `parent`, `dependsOn`). */
+export function getEnvironmentOutput(args: GetEnvironmentOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetEnvironmentResult> {
+  return lookupOutput(args, opts, (a, o) => getEnvironment(a, o));
 }

@@ -7,8 +7,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isStatus } from "../client/errors";
 import { OrganizationV1 } from "../client/organizations";
+import type { OrganizationRole } from "../kit/enums";
 import { canonicalRole, organizationsNamed } from "../kit/organizations";
-import { lookupError, runLookup } from "./settings";
+import { lookupError, lookupOutput, runLookup } from "./settings";
 
 export interface GetOrganizationArgs {
   /** The organization's exact name. */
@@ -22,7 +23,7 @@ export interface GetOrganizationOutputArgs {
 export interface GetOrganizationMember {
   userId: string;
   /** Member or Admin. */
-  organizationRole: string;
+  organizationRole: OrganizationRole;
 }
 
 export interface GetOrganizationResult {
@@ -34,7 +35,7 @@ export interface GetOrganizationResult {
 }
 
 /** The one organization named `name`. Fails when there is none the caller can see, or more than one. */
-export async function getOrganization(args: GetOrganizationArgs): Promise<GetOrganizationResult> {
+export async function getOrganization(args: GetOrganizationArgs, opts?: pulumi.InvokeOptions): Promise<GetOrganizationResult> {
   const name = args?.name;
   if (typeof name !== "string" || name === "") throw lookupError("getOrganization", "name must not be empty: pass the organization's exact name");
   return runLookup("getOrganization", async (client) => {
@@ -62,7 +63,7 @@ export async function getOrganization(args: GetOrganizationArgs): Promise<GetOrg
       );
     }
     return toResult(matches[0]);
-  });
+  }, opts);
 }
 
 function toResult(org: OrganizationV1): GetOrganizationResult {
@@ -74,7 +75,7 @@ function toResult(org: OrganizationV1): GetOrganizationResult {
   };
 }
 
-/** `getOrganization` for inputs that are Outputs. */
-export function getOrganizationOutput(args: GetOrganizationOutputArgs): pulumi.Output<GetOrganizationResult> {
-  return pulumi.output(args).apply((a) => getOrganization(a));
+/** `getOrganization` for inputs that are Outputs; `opts` as for Pulumi's invokes (`provider`, `parent`, `dependsOn`). */
+export function getOrganizationOutput(args: GetOrganizationOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetOrganizationResult> {
+  return lookupOutput(args, opts, (a, o) => getOrganization(a, o));
 }

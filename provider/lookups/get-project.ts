@@ -7,8 +7,8 @@ import { collectPages, findInPages } from "../client/pagination";
 import { COLLABORATOR_ROLES, ProjectV1 } from "../client/projects";
 import { sameId } from "../kit/ids";
 import { plainOutputs } from "../kit/outputs";
-import { canonical, CollaboratorRole, isArchived, ProjectMainRepository, projectFields, ProjectVisibility } from "../kit/projects";
-import { lookupError, runLookup } from "./settings";
+import { canonical, CollaboratorRole, isArchived, ProjectFields, projectFields } from "../kit/projects";
+import { lookupError, lookupOutput, runLookup } from "./settings";
 
 export interface GetProjectArgs {
   /** The project's name (exact). */
@@ -31,18 +31,12 @@ export interface ProjectCollaborator {
   role: CollaboratorRole;
 }
 
-export interface GetProjectResult {
+/** The project as Domino reports it (`ProjectFields`: ids, name, description, visibility, owner, main repository). */
+export interface GetProjectResult extends ProjectFields {
   /** The project id. */
   id: string;
-  projectId: string;
-  name: string;
-  description: string;
-  visibility: ProjectVisibility;
-  ownerId: string;
-  ownerUsername: string;
   /** Collaborators other than the owner. */
   collaborators: ProjectCollaborator[];
-  mainRepository?: ProjectMainRepository;
 }
 
 function describeOwner(args: GetProjectArgs): string {
@@ -61,7 +55,7 @@ function toResult(project: ProjectV1): GetProjectResult {
 }
 
 /** Finds one project by name, and by owner when names repeat across owners. */
-export async function getProject(args: GetProjectArgs): Promise<GetProjectResult> {
+export async function getProject(args: GetProjectArgs, opts?: pulumi.InvokeOptions): Promise<GetProjectResult> {
   if (!args || typeof args.name !== "string" || args.name.trim() === "") {
     throw lookupError("getProject", "name is required and must be a non-empty string");
   }
@@ -90,10 +84,10 @@ export async function getProject(args: GetProjectArgs): Promise<GetProjectResult
       throw new Error(`${found.length} projects named "${args.name}" are visible, owned by ${owners}; pass ownerUserName or ownerId to pick one`);
     }
     return toResult(found[0]);
-  });
+  }, opts);
 }
 
-/** `getProject` for inputs that are Outputs. */
-export function getProjectOutput(args: GetProjectOutputArgs): pulumi.Output<GetProjectResult> {
-  return pulumi.output(args).apply((resolved) => getProject(resolved));
+/** `getProject` for inputs that are Outputs; `opts` as for Pulumi's invokes (`provider`, `parent`, `dependsOn`). */
+export function getProjectOutput(args: GetProjectOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetProjectResult> {
+  return lookupOutput(args, opts, (a, o) => getProject(a, o));
 }

@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { paginate } from "../client/pagination";
 import { UserV1 } from "../client/users";
-import { lookupError, runLookup } from "./settings";
+import { lookupError, lookupOutput, runLookup } from "./settings";
 
 export interface GetUserArgs {
   /** A user name or an email address, compared case-insensitively. */
@@ -37,7 +37,7 @@ function describe(u: UserV1): string {
  * (case-insensitive). A user-name match wins over an email match of another user. Fails
  * when nobody matches, or when only email addresses match and more than one user has it.
  */
-export async function getUser(args: GetUserArgs): Promise<GetUserResult> {
+export async function getUser(args: GetUserArgs, opts?: pulumi.InvokeOptions): Promise<GetUserResult> {
   const wanted = typeof args?.userName === "string" ? args.userName.trim().toLowerCase() : "";
   if (!wanted) throw lookupError("getUser", "userName must not be empty: pass a user name or an email address");
   return runLookup("getUser", async (client) => {
@@ -75,10 +75,10 @@ export async function getUser(args: GetUserArgs): Promise<GetUserResult> {
       fullName: found.fullName ?? "",
       email: found.email ?? "",
     };
-  });
+  }, opts);
 }
 
-/** `getUser` for inputs that are Outputs. */
-export function getUserOutput(args: GetUserOutputArgs): pulumi.Output<GetUserResult> {
-  return pulumi.output(args).apply((a) => getUser(a));
+/** `getUser` for inputs that are Outputs; `opts` as for Pulumi's invokes (`provider`, `parent`, `dependsOn`). */
+export function getUserOutput(args: GetUserOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetUserResult> {
+  return lookupOutput(args, opts, (a, o) => getUser(a, o));
 }

@@ -6,16 +6,16 @@
  * added back, and the error says whether that worked. (Adding first is not possible:
  * Domino refuses to add someone who is already a collaborator.)
  */
-import * as pulumi from "@pulumi/pulumi";
 import { DominoClient } from "../client/client";
-import { isNotFound, isStatus } from "../client/errors";
+import { isStatus, unlessNotFound } from "../client/errors";
 import { COLLABORATOR_ROLES, ProjectCollaboratorV1, ProjectV1 } from "../client/projects";
-import { joinId, sameId, splitId } from "../kit/ids";
+import { compositeId, joinId, sameId } from "../kit/ids";
+import { messageOf } from "../kit/init-error";
 import { defineProvider } from "../kit/lifecycle";
 import { canonical, CollaboratorRole, findProject } from "../kit/projects";
 import { Candidates, createOnce, locateWith } from "../kit/recovery";
-import { Args, DominoResource, FieldList, OutputProperties, outputNames } from "../kit/resource";
-import { SchemaFor } from "../kit/schema";
+import { Args, resourceClass } from "../kit/resource";
+import { REPLACING_ID, SchemaFor } from "../kit/schema";
 
 export type { CollaboratorRole } from "../kit/projects";
 
@@ -31,18 +31,17 @@ export interface CollaboratorInputs {
 /** Nothing: a collaborator is its project, user and role. */
 export type CollaboratorComputed = Record<never, never>;
 
+export const collaboratorSchema: SchemaFor<CollaboratorInputs> = {
+  projectId: REPLACING_ID,
+  userId: REPLACING_ID,
+  role: { kind: "string", required: true, oneOf: COLLABORATOR_ROLES, onChange: "update" },
+};
+
 export type CollaboratorOutputs = CollaboratorInputs & CollaboratorComputed;
 export type CollaboratorArgs = Args<CollaboratorInputs>;
 export type CollaboratorState = Partial<Args<CollaboratorOutputs>>;
 
-export const collaboratorSchema: SchemaFor<CollaboratorInputs> = {
-  projectId: { kind: "string", required: true, dominoId: true, onChange: "replace" },
-  userId: { kind: "string", required: true, dominoId: true, onChange: "replace" },
-  role: { kind: "string", required: true, oneOf: COLLABORATOR_ROLES, onChange: "update" },
-};
-
-const COMPUTED: FieldList<CollaboratorComputed> = {};
-const ID_PARTS = ["projectId", "userId"] as const;
+const ids = compositeId("Collaborator", "projectId", "userId");
 
 function toOutputs(projectId: string, userId: string, role: string): CollaboratorOutputs {
   return { projectId, userId, role: canonical(COLLABORATOR_ROLES, role) };
@@ -58,7 +57,7 @@ function membership(project: ProjectV1, userId: string): ProjectCollaboratorV1 |
  * made is the user with the role. A project that is gone has no collaborators; the add
  * then says why it fails.
  */
-function candidates(client: DominoClient, projectId: string, userId: string, role: CollaboratorRole): Candidates<ProjectCollaboratorV1> {
+function candidates(client: DominoClient, { projectId, userId, role }: CollaboratorInputs): Candidates<ProjectCollaboratorV1> {
   return {
     what: `collaborator ${userId} of project ${projectId}`,
     // A membership removed and added again (a role change) is a new object with the same
@@ -76,9 +75,10 @@ function candidates(client: DominoClient, projectId: string, userId: string, rol
 }
 
 /** Adds the collaborator, exactly once. */
-async function addOnce(client: DominoClient, projectId: string, userId: string, role: CollaboratorRole): Promise<void> {
+async function addOnce(client: DominoClient, inputs: CollaboratorInputs): Promise<void> {
+  const { projectId, userId, role } = inputs;
   await createOnce<ProjectCollaboratorV1>({
-    ...candidates(client, projectId, userId, role),
+    ...candidates(client, inputs),
     send: async () => {
       try {
         return await client.projects.addCollaborator(projectId, { id: userId, role });
@@ -97,26 +97,19 @@ async function addOnce(client: DominoClient, projectId: string, userId: string, 
   });
 }
 
-async function removeIfPresent(client: DominoClient, projectId: string, userId: string): Promise<void> {
-  try {
-    await client.projects.removeCollaborator(projectId, userId);
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-  }
-}
-
 export const provider = defineProvider<CollaboratorInputs, CollaboratorOutputs>({
   kind: "Collaborator",
   schema: collaboratorSchema,
+  computed: {},
   describe: (c) => `${c.userId} of project ${c.projectId}`,
 
   async create({ client }, inputs) {
-    await addOnce(client, inputs.projectId, inputs.userId, inputs.role);
+    await addOnce(client, inputs);
     return { id: joinId(inputs.projectId, inputs.userId), outs: toOutputs(inputs.projectId, inputs.userId, inputs.role) };
   },
 
   async read({ client }, id) {
-    const { projectId, userId } = splitId("Collaborator", id, ID_PARTS);
+    const { projectId, userId } = ids.split(id);
     const project = await findProject(client, projectId);
     const member = project && membership(project, userId);
     return member && toOutputs(projectId, userId, member.role);
@@ -125,15 +118,15 @@ export const provider = defineProvider<CollaboratorInputs, CollaboratorOutputs>(
   /** Role change: remove, then add with the new role; on failure, add the old role back. */
   async update({ client }, _id, olds, news) {
     const { projectId, userId } = olds;
-    await removeIfPresent(client, projectId, userId);
+    await unlessNotFound(() => client.projects.removeCollaborator(projectId, userId));
     try {
-      await addOnce(client, projectId, userId, news.role);
+      await addOnce(client, { projectId, userId, role: news.role });
     } catch (addError) {
-      const what = `changing the role of user ${userId} on project ${projectId} from ${olds.role} to ${news.role} failed: ${(addError as Error).message}`;
+      const what = `changing the role of user ${userId} on project ${projectId} from ${olds.role} to ${news.role} failed: ${messageOf(addError)}`;
       try {
-        await addOnce(client, projectId, userId, olds.role);
+        await addOnce(client, { projectId, userId, role: olds.role });
       } catch (restoreError) {
-        const reason = (restoreError as Error).message;
+        const reason = messageOf(restoreError);
         // Say where the user is left: a failed add may still have made its membership.
         const project = await findProject(client, projectId).catch(() => undefined);
         const left = project && membership(project, userId);
@@ -154,17 +147,12 @@ export const provider = defineProvider<CollaboratorInputs, CollaboratorOutputs>(
   },
 
   async delete({ client }, id, props) {
-    const { projectId, userId } = props.projectId && props.userId ? props : splitId("Collaborator", id, ID_PARTS);
+    const { projectId, userId } = ids.of(id, props);
     await client.projects.removeCollaborator(projectId, userId);
   },
 
-  async locate({ client }, inputs) {
-    const spec = candidates(client, inputs.projectId, inputs.userId, inputs.role);
-    return locateWith(spec, spec.idOf);
-  },
+  locate: async ({ client }, inputs) => locateWith(candidates(client, inputs), (c) => joinId(inputs.projectId, c.id)),
 });
-
-export interface Collaborator extends OutputProperties<CollaboratorOutputs> {}
 
 /**
  * A collaborator of a Domino project. Id for `get`: `<projectId>/<userId>`.
@@ -174,18 +162,9 @@ export interface Collaborator extends OutputProperties<CollaboratorOutputs> {}
  * who is already a collaborator is not taken over silently: the create fails and names
  * the id to `get` it by.
  *
- * A role change is applied as remove + add, since Domino has no role update: for a
+ * A role change is applied by remove + add, since Domino has no role update: for a
  * moment the user has no role on the project. If the add fails, the previous role is
  * restored and the error says so; if even that fails, the error says the user was
  * removed, and the next `pulumi up` adds them again.
  */
-export class Collaborator extends DominoResource {
-  constructor(name: string, args: CollaboratorArgs, opts?: pulumi.CustomResourceOptions) {
-    super({ module: "collaborator", type: "Collaborator", outputs: outputNames(collaboratorSchema, COMPUTED) }, name, args, opts);
-  }
-
-  /** An existing collaborator, by its id `<projectId>/<userId>`. */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: CollaboratorState, opts?: pulumi.CustomResourceOptions): Collaborator {
-    return new Collaborator(name, (state ?? {}) as CollaboratorArgs, { ...opts, id });
-  }
-}
+export class Collaborator extends resourceClass<CollaboratorArgs, CollaboratorOutputs>("collaborator", provider) {}

@@ -3,17 +3,17 @@
  * changed, and Domino's public API cannot delete them: deleting the resource only
  * removes it from the stack.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { DominoClient } from "../client/client";
 import { SnapshotV1 } from "../client/datasets";
-import { canonicalStatus, findSnapshot, isGoingAway, listSnapshots, SnapshotWaitTimeout, waitForSnapshot } from "../kit/datasets";
-import { joinId, sameId, splitId } from "../kit/ids";
-import { partialCreate, ResourceInitError } from "../kit/init-error";
-import { defineProvider } from "../kit/lifecycle";
+import { canonicalStatus, findSnapshot, isGoingAway, listSnapshots, waitForSnapshot } from "../kit/datasets";
+import type { SnapshotStatus } from "../kit/enums";
+import { compositeId, joinId, sameId } from "../kit/ids";
+import { finishCreate, partialCreate } from "../kit/init-error";
+import { defineProvider, recordedOutputs } from "../kit/lifecycle";
 import { warnUser } from "../kit/notices";
 import { Candidates, createOnce, locateWith } from "../kit/recovery";
-import { Args, DominoResource, FieldList, OutputProperties, outputNames } from "../kit/resource";
-import { diffInputs, SchemaFor } from "../kit/schema";
+import { Args, resourceClass } from "../kit/resource";
+import { diffRenewing, REPLACING_ID, SchemaFor, waitMinutes } from "../kit/schema";
 
 export interface DatasetSnapshotInputs {
   /** The dataset to snapshot. Changing it makes a new snapshot. */
@@ -21,28 +21,22 @@ export interface DatasetSnapshotInputs {
   /** Paths, relative to the dataset root, to capture. Changing them makes a new snapshot. */
   relativeFilePaths: string[];
   /**
-   * How long to wait for the snapshot to become active, in minutes (fractions allowed).
-   * Default 30. Changing it does not touch the snapshot.
+   * How long to wait for the snapshot to become active, in minutes (fractions allowed;
+   * 1 to 1440). Default 30. Changing it does not touch the snapshot.
    */
   snapshotTimeoutMinutes?: number;
 }
 
 export interface DatasetSnapshotComputed {
   snapshotId: string;
-  /** active once usable; failed when Domino could not make it. */
-  status: string;
+  /** active once usable; failed when Domino could not make it (pending or copying before). */
+  status: SnapshotStatus;
   createdAt: string;
   creatorId: string;
 }
 
-/** Inputs after `check`: defaults filled in. */
-type CheckedDatasetSnapshot = Required<DatasetSnapshotInputs>;
-export type DatasetSnapshotOutputs = CheckedDatasetSnapshot & DatasetSnapshotComputed;
-export type DatasetSnapshotArgs = Args<DatasetSnapshotInputs>;
-export type DatasetSnapshotState = Partial<Args<DatasetSnapshotOutputs>>;
-
 export const datasetSnapshotSchema: SchemaFor<DatasetSnapshotInputs> = {
-  datasetId: { kind: "string", required: true, dominoId: true, onChange: "replace" },
+  datasetId: REPLACING_ID,
   relativeFilePaths: {
     kind: "stringArray",
     required: true,
@@ -50,38 +44,39 @@ export const datasetSnapshotSchema: SchemaFor<DatasetSnapshotInputs> = {
     validate: (value) =>
       Array.isArray(value) && value.some((p) => typeof p === "string" && p.startsWith("/")) ? "must hold paths relative to the dataset root (no leading /)" : undefined,
   },
-  snapshotTimeoutMinutes: { kind: "number", default: 30, min: 0, onChange: "ignore" },
+  snapshotTimeoutMinutes: { kind: "number", default: 30, validate: waitMinutes, onChange: "ignore" },
 };
 
-const COMPUTED: FieldList<DatasetSnapshotComputed> = { snapshotId: true, status: true, createdAt: true, creatorId: true };
-const ID_PARTS = ["datasetId", "snapshotId"] as const;
+/** Inputs after `check`: defaults filled in. */
+type CheckedDatasetSnapshot = Required<DatasetSnapshotInputs>;
+export type DatasetSnapshotOutputs = CheckedDatasetSnapshot & DatasetSnapshotComputed;
+export type DatasetSnapshotArgs = Args<DatasetSnapshotInputs>;
+export type DatasetSnapshotState = Partial<Args<DatasetSnapshotOutputs>>;
+
+const ids = compositeId("DatasetSnapshot", "datasetId", "snapshotId");
 
 /**
  * The outputs from what Domino says, over what was recorded. The snapshot does not tell
  * its paths: those come from the inputs, or are absent for a `get` with nothing recorded.
  */
 function toOutputs(snapshot: SnapshotV1, recorded: Partial<DatasetSnapshotOutputs> & { datasetId: string }): DatasetSnapshotOutputs {
-  const outs: Partial<DatasetSnapshotOutputs> = {
+  return recordedOutputs<DatasetSnapshotOutputs>({
     ...recorded,
     datasetId: snapshot.datasetId ?? recorded.datasetId,
     snapshotId: snapshot.id,
     status: canonicalStatus(snapshot.status),
     createdAt: snapshot.createdAt,
     creatorId: snapshot.creatorId,
-  };
-  // Complete but for the paths of a snapshot taken over with nothing recorded, which no read can fill in.
-  return outs as DatasetSnapshotOutputs;
+  });
 }
 
 /** Waits until the snapshot is active; a failed or late one is recorded with an error. */
 async function settle(client: DominoClient, id: string, outs: DatasetSnapshotOutputs): Promise<DatasetSnapshotOutputs> {
   let current = outs;
   if (current.status !== "active" && current.status !== "failed") {
-    try {
-      current = toOutputs(await waitForSnapshot(client, outs.datasetId, outs.snapshotId, Math.round(outs.snapshotTimeoutMinutes * 60_000)), current);
-    } catch (err) {
-      if (!(err instanceof SnapshotWaitTimeout)) throw err;
-      if (err.last) current = toOutputs(err.last, current);
+    const waited = await waitForSnapshot(client, outs.datasetId, outs.snapshotId, Math.round(outs.snapshotTimeoutMinutes * 60_000));
+    if (waited.last) current = toOutputs(waited.last, current);
+    if (waited.timedOut) {
       throw partialCreate(
         {},
         id,
@@ -121,8 +116,8 @@ async function oneAtATime<T>(datasetId: string, fn: () => Promise<T>): Promise<T
 
 /**
  * Snapshots have no natural key (snapshots of the same paths may repeat), and Domino does
- * not answer with a snapshot's paths: what a create made is recognised as a snapshot of
- * the dataset made by this caller (where Domino says who the caller is: 5.9.1 and later)
+ * not answer with a snapshot's paths: what a create made is recognised by being a snapshot
+ * of the dataset made by this caller (where Domino says who the caller is: 5.9.1 and later)
  * and not on its way out; in create recovery, also one that was not there before and that
  * no other resource here has taken.
  */
@@ -141,14 +136,11 @@ async function candidates(client: DominoClient, inputs: CheckedDatasetSnapshot):
 export const provider = defineProvider<CheckedDatasetSnapshot, DatasetSnapshotOutputs>({
   kind: "DatasetSnapshot",
   schema: datasetSnapshotSchema,
+  computed: { snapshotId: true, status: true, createdAt: true, creatorId: true },
   describe: (s) => `of dataset ${s.datasetId}`,
 
-  diff(olds, news) {
-    const result = diffInputs(datasetSnapshotSchema, { ...olds }, { ...news });
-    // A failed snapshot is of no use: the next update makes a new one.
-    if (olds.status === "failed" && !result.replaces) return { changes: true, replaces: ["status"] };
-    return result;
-  },
+  // A failed snapshot is of no use: the next update makes a new one.
+  diff: (olds, news) => diffRenewing(datasetSnapshotSchema, olds, news, olds.status === "failed"),
 
   async create({ client }, inputs) {
     const spec = await candidates(client, inputs);
@@ -161,32 +153,25 @@ export const provider = defineProvider<CheckedDatasetSnapshot, DatasetSnapshotOu
       relativeFilePaths: inputs.relativeFilePaths,
       snapshotTimeoutMinutes: inputs.snapshotTimeoutMinutes,
     });
-    try {
-      return { id, outs: await settle(client, id, outs) };
-    } catch (err) {
-      if (err instanceof ResourceInitError) throw err;
-      // The snapshot exists whatever went wrong while waiting for it: record it, or the next
-      // `pulumi up` would make another one.
-      throw partialCreate(
-        {},
-        id,
-        outs,
-        `snapshot ${outs.snapshotId} of dataset ${outs.datasetId} was created, but its progress could not be followed: ${err instanceof Error ? err.message : String(err)}`,
-      );
-    }
+    // The snapshot exists whatever goes wrong while waiting for it: it is recorded, or the
+    // next `pulumi up` would make another one.
+    return finishCreate(
+      id,
+      outs,
+      () => settle(client, id, outs),
+      (message) => `snapshot ${outs.snapshotId} of dataset ${outs.datasetId} was created, but its progress could not be followed: ${message}`,
+    );
   },
 
   async read({ client }, id, recorded) {
-    const { datasetId, snapshotId } = splitId("DatasetSnapshot", id, ID_PARTS);
+    const { datasetId, snapshotId } = ids.split(id);
     const snapshot = await findSnapshot(client, datasetId, snapshotId);
     if (!snapshot || isGoingAway(canonicalStatus(snapshot.status))) return undefined;
     return toOutputs(snapshot, { ...recorded, datasetId });
   },
 
   /** Only reached after a create that ran out of time: every real change is a replacement. */
-  async update({ client }, id, olds, news) {
-    return settle(client, id, { ...olds, snapshotTimeoutMinutes: news.snapshotTimeoutMinutes });
-  },
+  update: ({ client }, id, olds, news) => settle(client, id, { ...olds, snapshotTimeoutMinutes: news.snapshotTimeoutMinutes }),
 
   /** Domino's public API cannot delete a snapshot: it stays with the dataset. */
   async delete(_ctx, id) {
@@ -197,12 +182,8 @@ export const provider = defineProvider<CheckedDatasetSnapshot, DatasetSnapshotOu
   },
 
   /** Every live snapshot of the dataset by this caller: without paths to compare, `recover` can tell only when there is one. */
-  async locate({ client }, inputs) {
-    return locateWith(await candidates(client, inputs), (s) => joinId(inputs.datasetId, s.id));
-  },
+  locate: async ({ client }, inputs) => locateWith(await candidates(client, inputs), (s) => joinId(inputs.datasetId, s.id)),
 });
-
-export interface DatasetSnapshot extends OutputProperties<DatasetSnapshotOutputs> {}
 
 /**
  * A snapshot of a Domino dataset. Id for `get`: `<datasetId>/<snapshotId>`.
@@ -216,17 +197,8 @@ export interface DatasetSnapshot extends OutputProperties<DatasetSnapshotOutputs
  * - Destroying it only forgets it, with a warning: Domino's public API has no call to
  *   delete a snapshot.
  *   Domino itself marks the oldest untagged snapshots for deletion when a dataset exceeds
- *   its snapshot quota; refresh then reports the snapshot as gone. Tag a snapshot
+ *   its snapshot quota; refresh then finds the snapshot gone. Tag a snapshot
  *   (`SnapshotTag`) to keep it.
  * - On Domino 5.3 (no read by snapshot id) refresh pages through the dataset's snapshots.
  */
-export class DatasetSnapshot extends DominoResource {
-  constructor(name: string, args: DatasetSnapshotArgs, opts?: pulumi.CustomResourceOptions) {
-    super({ module: "dataset-snapshot", type: "DatasetSnapshot", outputs: outputNames(datasetSnapshotSchema, COMPUTED) }, name, args, opts);
-  }
-
-  /** An existing snapshot, by its id `<datasetId>/<snapshotId>`. */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: DatasetSnapshotState, opts?: pulumi.CustomResourceOptions): DatasetSnapshot {
-    return new DatasetSnapshot(name, (state ?? {}) as DatasetSnapshotArgs, { ...opts, id });
-  }
-}
+export class DatasetSnapshot extends resourceClass<DatasetSnapshotArgs, DatasetSnapshotOutputs>("dataset-snapshot", provider) {}

@@ -6,47 +6,55 @@
  * destroying a Dataset removes it from the stack only, and says so: the dataset stays in
  * Domino until someone deletes it in the UI.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { DominoClient } from "../client/client";
 import { DatasetRwMetadataV1, DatasetRwV1 } from "../client/datasets";
 import { activeClient } from "../config";
 import { listProjectDatasets } from "../kit/datasets";
-import { defineProvider, DominoProvider } from "../kit/lifecycle";
+import { defineProvider } from "../kit/lifecycle";
 import { warnUser } from "../kit/notices";
 import { Candidates, createOnce, locateWith } from "../kit/recovery";
-import { Args, DominoResource, FieldList, OutputProperties, outputNames } from "../kit/resource";
-import { containsUnknown, SchemaFor } from "../kit/schema";
+import { Args, resourceClass } from "../kit/resource";
+import { containsUnknown, MAX_DESCRIPTION, REPLACING_ID, SchemaFor, segmentName } from "../kit/schema";
 
 export interface DatasetInputs {
   /** The project that owns the dataset. Changing it replaces the dataset. */
   projectId: string;
-  /** Unique within the project (Domino compares names case-insensitively). Renamed in place. */
+  /**
+   * Unique within the project (Domino compares names case-insensitively). 1 to 100
+   * characters: letters, digits, `-`, `_` and `.`, not `.` or `..` (it names the dataset's
+   * directory, `/domino/datasets/local/<name>`). Renamed in place.
+   */
   name: string;
-  /** Updated in place. Default "". */
+  /** At most 10,000 characters. Updated in place. Default "". */
   description?: string;
 }
 
 export interface DatasetComputed {
   createdAt: string;
-  /** Snapshots of the dataset, as last read. */
+  /** Snapshots of the dataset, at the last read. */
   snapshotIds: string[];
-  /** Tag name -> snapshot id, as last read. */
+  /** Tag name -> snapshot id, at the last read. */
   tags: Record<string, string>;
 }
+
+export const datasetSchema: SchemaFor<DatasetInputs> = {
+  projectId: REPLACING_ID,
+  name: {
+    kind: "string",
+    required: true,
+    nonEmpty: true,
+    max: 100,
+    validate: segmentName("the name is the dataset's directory, /domino/datasets/local/<name>"),
+    onChange: "update",
+  },
+  description: { kind: "string", default: "", max: MAX_DESCRIPTION, onChange: "update" },
+};
 
 /** Inputs after `check`: defaults filled in. */
 type CheckedDataset = Required<DatasetInputs>;
 export type DatasetOutputs = CheckedDataset & DatasetComputed;
 export type DatasetArgs = Args<DatasetInputs>;
 export type DatasetState = Partial<Args<DatasetOutputs>>;
-
-export const datasetSchema: SchemaFor<DatasetInputs> = {
-  projectId: { kind: "string", required: true, dominoId: true, onChange: "replace" },
-  name: { kind: "string", required: true, nonEmpty: true, onChange: "update" },
-  description: { kind: "string", default: "", onChange: "update" },
-};
-
-const COMPUTED: FieldList<DatasetComputed> = { createdAt: true, snapshotIds: true, tags: true };
 
 function toOutputs(dataset: DatasetRwV1, projectId: string): DatasetOutputs {
   return {
@@ -84,16 +92,37 @@ function candidates(client: DominoClient, inputs: CheckedDataset): Candidates<Da
     settings: client.settings,
     list: () => listProjectDatasets(client, inputs.projectId),
     idOf: (d) => d.id,
+    matches: (d) => d.name === inputs.name && (d.description ?? "") === inputs.description,
     sameKey: (d) => d.name.toLowerCase() === inputs.name.toLowerCase(),
     takenHint: "take it over with `Dataset.get`, or choose another name",
-    matches: (d) => d.name === inputs.name && (d.description ?? "") === inputs.description,
   };
 }
 
-const lifecycle = defineProvider<CheckedDataset, DatasetOutputs>({
+/**
+ * Besides the lifecycle, the warnings Domino 5.3 needs at planning time: a dataset
+ * planned there can never be deleted by Pulumi, and one being replaced stays behind.
+ */
+export const provider = defineProvider<CheckedDataset, DatasetOutputs>({
   kind: "Dataset",
   schema: datasetSchema,
+  computed: { createdAt: true, snapshotIds: true, tags: true },
   describe: (d) => `"${d.name}"`,
+
+  async afterCheck(olds, result) {
+    const creating = !olds || !("name" in olds) || olds.name === undefined;
+    if (creating && (result.failures ?? []).length === 0 && (await onOldApi())) {
+      warnUser(
+        `Dataset ${containsUnknown(result.inputs?.name) ? "(name not known yet)" : `"${String(result.inputs?.name)}"`}: ${CANNOT_DELETE}. ` +
+          "`pulumi destroy` or a replacement will only remove it from the stack; delete it in the Domino UI.",
+      );
+    }
+  },
+
+  async afterDiff(_id, olds, _news, result) {
+    if (result.replaces?.length && (await onOldApi())) {
+      warnUser(`Dataset "${olds.name}" is being replaced, but ${CANNOT_DELETE}: the old dataset will stay in Domino.`);
+    }
+  },
 
   async create({ client }, inputs) {
     const dataset = await createOnce<DatasetRwV1>({
@@ -104,10 +133,8 @@ const lifecycle = defineProvider<CheckedDataset, DatasetOutputs>({
     return { id: dataset.id, outs: toOutputs(dataset, inputs.projectId) };
   },
 
-  async read({ client }, id, recorded) {
-    // A dataset that is deleted (or gone with its project) answers 404: gone.
-    return toOutputs(await client.datasets.getDataset(id), recorded.projectId ?? "");
-  },
+  // A dataset that is deleted (or gone with its project) answers 404: gone.
+  read: async ({ client }, id, recorded) => toOutputs(await client.datasets.getDataset(id), recorded.projectId ?? ""),
 
   async update({ client }, id, olds, news) {
     const body: DatasetRwMetadataV1 = {};
@@ -127,40 +154,8 @@ const lifecycle = defineProvider<CheckedDataset, DatasetOutputs>({
     await client.datasets.deleteDataset(id);
   },
 
-  async locate({ client }, inputs) {
-    return locateWith(candidates(client, inputs), (d) => d.id);
-  },
+  locate: async ({ client }, inputs) => locateWith(candidates(client, inputs), (d) => d.id),
 });
-
-/**
- * The kit's provider, with the warnings Domino 5.3 needs at planning time: a dataset
- * planned there can never be deleted by Pulumi, and one being replaced stays behind.
- */
-export const provider: DominoProvider<CheckedDataset, DatasetOutputs> = {
-  ...lifecycle,
-
-  async check(olds, news) {
-    const result = await lifecycle.check(olds, news);
-    const creating = !olds || !("name" in olds) || olds.name === undefined;
-    if (creating && (result.failures ?? []).length === 0 && (await onOldApi())) {
-      warnUser(
-        `Dataset ${containsUnknown(result.inputs?.name) ? "(name not known yet)" : `"${String(result.inputs?.name)}"`}: ${CANNOT_DELETE}. ` +
-          "`pulumi destroy` or a replacement will only remove it from the stack; delete it in the Domino UI.",
-      );
-    }
-    return result;
-  },
-
-  async diff(id, olds, news) {
-    const result = await lifecycle.diff(id, olds, news);
-    if (result.replaces?.length && (await onOldApi())) {
-      warnUser(`Dataset "${olds.name}" is being replaced, but ${CANNOT_DELETE}: the old dataset will stay in Domino.`);
-    }
-    return result;
-  },
-};
-
-export interface Dataset extends OutputProperties<DatasetOutputs> {}
 
 /**
  * A read-write dataset of a Domino project. Id for `get`: the dataset id.
@@ -176,13 +171,4 @@ export interface Dataset extends OutputProperties<DatasetOutputs> {}
  *   dataset is planned and when it is dropped, and the dataset stays in Domino until it is
  *   deleted in the UI.
  */
-export class Dataset extends DominoResource {
-  constructor(name: string, args: DatasetArgs, opts?: pulumi.CustomResourceOptions) {
-    super({ module: "dataset", type: "Dataset", outputs: outputNames(datasetSchema, COMPUTED) }, name, args, opts);
-  }
-
-  /** An existing dataset, by its id. */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: DatasetState, opts?: pulumi.CustomResourceOptions): Dataset {
-    return new Dataset(name, (state ?? {}) as DatasetArgs, { ...opts, id });
-  }
-}
+export class Dataset extends resourceClass<DatasetArgs, DatasetOutputs>("dataset", provider) {}

@@ -12,39 +12,23 @@
  * environment's latest, selected or restricted revision. An older revision keeps the
  * state recorded when it was created.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { DominoClient } from "../client/client";
 import { EnvironmentRevisionV1 } from "../client/environments";
 import { Build, buildFailed, canonicalStatus, liveEnvironment, shownRevisions, visibleRevision, waitForBuild } from "../kit/builds";
-import { joinId, sameId, splitId } from "../kit/ids";
-import { partialCreate, ResourceInitError } from "../kit/init-error";
-import { defineProvider, OperationContext } from "../kit/lifecycle";
+import type { BuildStatus } from "../kit/enums";
+import { compositeId, joinId, sameId } from "../kit/ids";
+import { finishCreate, partialCreate } from "../kit/init-error";
+import { defineProvider, OperationContext, recordedOutputs } from "../kit/lifecycle";
 import { Candidates, createOnce, locateWith } from "../kit/recovery";
-import { Args, DominoResource, FieldList, OutputProperties, outputNames } from "../kit/resource";
-import {
-  assertTagsSupported,
-  mayBeDefinition,
-  RevisionDefinition,
-  revisionBody,
-  revisionDefinition,
-  RevisionDefinitionInputs,
-  revisionFieldsSchema,
-  secretVariables,
-} from "../kit/revisions";
-import { diffInputs, SchemaFor } from "../kit/schema";
+import { Args, resourceClass } from "../kit/resource";
+import type { RevisionDefinition, RevisionDefinitionInputs, WithRecordedVariables } from "../kit/revisions";
+import { assertTagsSupported, mayBeDefinition, revisionBody, revisionDefinition, revisionFieldsSchema, withRecordedVariables } from "../kit/revisions";
+import { diffRenewing, REPLACING_ID, SchemaFor, waitMinutes } from "../kit/schema";
 
 // The definition's types live in the kit (Environment declares its first revision with
 // them too); they are part of this module's public surface.
-export type {
-  EnvironmentVariable,
-  EnvironmentVariableArgs,
-  ProxyConfig,
-  ProxyConfigArgs,
-  RevisionDefinitionArgs,
-  RevisionDefinitionInputs,
-  WorkspaceTool,
-  WorkspaceToolArgs,
-} from "../kit/revisions";
+export type { EnvironmentVariable, EnvironmentVariableArgs, ProxyConfig, ProxyConfigArgs, RevisionDefinitionArgs } from "../kit/revisions";
+export type { RecordedVariable, RevisionDefinitionInputs, WorkspaceTool, WorkspaceToolArgs } from "../kit/revisions";
 
 export interface EnvironmentRevisionInputs extends RevisionDefinitionInputs {
   /** The environment the revision belongs to. */
@@ -55,7 +39,7 @@ export interface EnvironmentRevisionInputs extends RevisionDefinitionInputs {
    */
   waitForBuild?: boolean;
   /**
-   * How long to wait for the build, in minutes (fractions allowed; at least 1). Default
+   * How long to wait for the build, in minutes (fractions allowed; 1 to 1440). Default
    * 30. Pulumi's `customTimeouts` option does not reach dynamic resources, so this input
    * takes its place; the wait is not bounded by `domino:operationTimeoutMs`.
    */
@@ -67,31 +51,29 @@ export interface EnvironmentRevisionComputed {
   /** Sequential number of the revision within its environment. */
   number: number;
   /** Build status: Queued, Starting, Pulling, Building, Pushing, Succeeded, Failed or Killed. */
-  status: string;
+  status: BuildStatus;
 }
 
-/** Inputs after `check`: defaults filled in. */
-type CheckedRevision = RevisionDefinition & Required<Pick<EnvironmentRevisionInputs, "environmentId" | "waitForBuild" | "buildTimeoutMinutes">>;
-export type EnvironmentRevisionOutputs = CheckedRevision & EnvironmentRevisionComputed;
-export type EnvironmentRevisionArgs = Args<EnvironmentRevisionInputs>;
-export type EnvironmentRevisionState = Partial<Args<EnvironmentRevisionOutputs>>;
-
 export const environmentRevisionSchema: SchemaFor<EnvironmentRevisionInputs> = {
-  environmentId: { kind: "string", required: true, dominoId: true, onChange: "replace" },
+  environmentId: REPLACING_ID,
   ...revisionFieldsSchema("replace"),
   waitForBuild: { kind: "boolean", default: true, onChange: "ignore" },
   buildTimeoutMinutes: {
     kind: "number",
     default: 30,
     onChange: "ignore",
-    // Not `min`: its message has no unit. Below a minute a build can hardly ever finish
-    // (0 could never succeed), so such a value is refused rather than failing every `up`.
-    validate: (v) => (typeof v === "number" && v < 1 ? `must be at least 1 (minutes), got ${v}` : undefined),
+    validate: waitMinutes,
   },
 };
 
-const COMPUTED: FieldList<EnvironmentRevisionComputed> = { revisionId: true, number: true, status: true };
-const ID_PARTS = ["environmentId", "revisionId"] as const;
+/** Inputs after `check`: defaults filled in. */
+type CheckedRevision = RevisionDefinition & Required<Pick<EnvironmentRevisionInputs, "environmentId" | "waitForBuild" | "buildTimeoutMinutes">>;
+/** The variables are recorded as `{key, valueSha256}`: their values stay in the (secret) inputs. */
+export type EnvironmentRevisionOutputs = WithRecordedVariables<CheckedRevision> & EnvironmentRevisionComputed;
+export type EnvironmentRevisionArgs = Args<EnvironmentRevisionInputs>;
+export type EnvironmentRevisionState = Partial<Args<EnvironmentRevisionOutputs>>;
+
+const ids = compositeId("EnvironmentRevision", "environmentId", "revisionId");
 
 function toOutputs(inputs: CheckedRevision, revision: EnvironmentRevisionV1): EnvironmentRevisionOutputs {
   return {
@@ -162,17 +144,13 @@ function candidates(client: DominoClient, inputs: CheckedRevision): Candidates<S
 export const provider = defineProvider<CheckedRevision, EnvironmentRevisionOutputs>({
   kind: "EnvironmentRevision",
   schema: environmentRevisionSchema,
+  computed: { revisionId: true, number: true, status: true },
   describe: (r) => `of environment ${r.environmentId}`,
 
-  diff(olds, news) {
-    const result = diffInputs(environmentRevisionSchema, { ...olds }, { ...news });
-    // A revision whose build failed is of no use: when builds are awaited, the next
-    // update builds a new one, even with unchanged inputs.
-    if (news.waitForBuild !== false && olds.status && buildFailed(olds.status) && !result.replaces) {
-      return { changes: true, replaces: ["status"] };
-    }
-    return result;
-  },
+  // A revision whose build failed is of no use: when builds are awaited, the next update
+  // builds a new one, even with unchanged inputs.
+  diff: (olds, news) =>
+    diffRenewing(environmentRevisionSchema, olds, news, news.waitForBuild !== false && !!olds.status && buildFailed(olds.status)),
 
   async create(ctx, inputs) {
     const { client } = ctx;
@@ -183,18 +161,18 @@ export const provider = defineProvider<CheckedRevision, EnvironmentRevisionOutpu
     });
     const id = joinId(inputs.environmentId, revision.id);
     const outs = toOutputs(inputs, revision);
-    try {
-      return { id, outs: await settleBuild(ctx, id, outs) };
-    } catch (err) {
-      if (err instanceof ResourceInitError) throw err;
-      // The revision exists whatever went wrong while watching its build: record it, or the
-      // next `pulumi up` would build another one.
-      throw partialCreate({}, id, outs, `${describeRevision(outs)} was created, but its build could not be followed: ${(err as Error).message}`);
-    }
+    // The revision exists whatever goes wrong while watching its build: it is recorded, or
+    // the next `pulumi up` would build another one.
+    return finishCreate(
+      id,
+      outs,
+      () => settleBuild(ctx, id, outs),
+      (message) => `${describeRevision(outs)} was created, but its build could not be followed: ${message}`,
+    );
   },
 
   async read({ client }, id, recorded) {
-    const { environmentId, revisionId } = splitId("EnvironmentRevision", id, ID_PARTS);
+    const { environmentId, revisionId } = ids.split(id);
     const env = await liveEnvironment(client, environmentId);
     if (!env) return undefined;
     const seen = visibleRevision(env, revisionId);
@@ -205,8 +183,8 @@ export const provider = defineProvider<CheckedRevision, EnvironmentRevisionOutpu
           `the latest, selected or restricted revision of environment ${environmentId} (or does not exist)`,
       );
     }
-    // The definition is never returned: it stays as recorded (absent after a `get`).
-    const outs = { ...recorded, environmentId, revisionId } as EnvironmentRevisionOutputs;
+    // The definition is never returned: it keeps the recorded value (absent after a `get`).
+    const outs = recordedOutputs<EnvironmentRevisionOutputs>({ ...withRecordedVariables(recorded), environmentId, revisionId });
     return seen ? { ...outs, number: seen.number, status: canonicalStatus(seen.status) } : outs;
   },
 
@@ -232,12 +210,8 @@ export const provider = defineProvider<CheckedRevision, EnvironmentRevisionOutpu
     );
   },
 
-  async locate({ client }, inputs) {
-    return locateWith(candidates(client, inputs), (r) => joinId(inputs.environmentId, r.id));
-  },
+  locate: async ({ client }, inputs) => locateWith(candidates(client, inputs), (r) => joinId(inputs.environmentId, r.id)),
 });
-
-export interface EnvironmentRevision extends OutputProperties<EnvironmentRevisionOutputs> {}
 
 /**
  * A revision of a Domino compute environment. Id for `get`: `<environmentId>/<revisionId>`.
@@ -255,25 +229,9 @@ export interface EnvironmentRevision extends OutputProperties<EnvironmentRevisio
  *   is kept. An archived or deleted environment means the revision is gone. For the same
  *   reason `EnvironmentRevision.get` works only for those revisions, and its outputs hold
  *   the ids, number and status but not the definition.
- * - `environmentVariables` is stored as a secret.
+ * - `environmentVariables` is a secret in the state; the outputs hold each key with a digest
+ *   of its value (`valueSha256`), never the value.
  */
-export class EnvironmentRevision extends DominoResource {
-  constructor(name: string, args: EnvironmentRevisionArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      {
-        module: "environment-revision",
-        type: "EnvironmentRevision",
-        outputs: outputNames(environmentRevisionSchema, COMPUTED),
-        secretOutputs: ["environmentVariables"],
-      },
-      name,
-      secretVariables(args),
-      opts,
-    );
-  }
-
-  /** An existing revision, by its id `<environmentId>/<revisionId>`. */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: EnvironmentRevisionState, opts?: pulumi.CustomResourceOptions): EnvironmentRevision {
-    return new EnvironmentRevision(name, (state ?? {}) as EnvironmentRevisionArgs, { ...opts, id });
-  }
-}
+export class EnvironmentRevision extends resourceClass<EnvironmentRevisionArgs, EnvironmentRevisionOutputs>("environment-revision", provider, {
+  secretOutputs: ["environmentVariables"],
+}) {}

@@ -8,71 +8,46 @@
  *
  * The first revision's definition is not applied again when it changes: a new revision is
  * the job of EnvironmentRevision, and replacing the environment would archive it (and
- * fail while a project uses it as its default). A plan with nothing to do would hide the
+ * fail while it is some project's default). A plan with nothing to do would hide the
  * edit, so `diff` warns about it instead.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { DominoClient } from "../client/client";
 import { EnvironmentV1, NewEnvironmentV1 } from "../client/environments";
 import { collectPages } from "../client/pagination";
-import { canonicalStatus, liveEnvironment } from "../kit/builds";
+import { ENVIRONMENT_FACTS, EnvironmentFacts, environmentFacts, liveEnvironment } from "../kit/builds";
+import { EnvironmentVisibility, enumValues } from "../kit/enums";
 import { sameId } from "../kit/ids";
-import { defineProvider, DominoProvider } from "../kit/lifecycle";
+import { defineProvider, recordedOutputs } from "../kit/lifecycle";
 import { warnUser } from "../kit/notices";
 import { Candidates, createOnce, locateWith } from "../kit/recovery";
-import { Args, DominoResource, FieldList, OutputProperties, outputNames } from "../kit/resource";
-import {
-  assertTagsSupported,
-  mayBeDefinition,
-  REVISION_FIELDS,
-  RevisionDefinition,
-  revisionBody,
-  revisionDefinition,
-  RevisionDefinitionInputs,
-  revisionFieldsSchema,
-  secretVariables,
-} from "../kit/revisions";
-import { containsUnknown, diffInputs, sameValue, SchemaFor } from "../kit/schema";
+import { Args, resourceClass } from "../kit/resource";
+import type { RevisionDefinition, RevisionDefinitionInputs, WithRecordedVariables } from "../kit/revisions";
+import { assertTagsSupported, mayBeDefinition, REVISION_FIELDS, revisionBody, revisionDefinition, revisionFieldsSchema, withRecordedVariables } from "../kit/revisions";
+import { containsUnknown, displayName, MAX_DESCRIPTION, sameRecorded, SchemaFor } from "../kit/schema";
 
 export interface EnvironmentInputs extends RevisionDefinitionInputs {
-  /** Changing it replaces the environment. Need not be unique in Domino. */
+  /** At most 255 characters, no line breaks. Changing it replaces the environment. Need not be unique in Domino. */
   name: string;
-  /** Changing it replaces the environment. Domino never returns it, so refresh keeps the recorded value. */
+  /** At most 10,000 characters. Changing it replaces the environment. Domino never returns it, so refresh keeps the recorded value. */
   description?: string;
-  /** Global (everyone) or Private (the owner only), case-insensitive. Default Private. Changing it replaces the environment. */
-  visibility?: string;
+  /** Global (everyone) or Private (the owner only), case-insensitive at run time. Default Private. Changing it replaces the environment. */
+  visibility?: EnvironmentVisibility;
   /** Organization that owns the environment (Private environments only). Changing it replaces the environment. */
   orgOwnerId?: string;
   /** Let Domino add the packages it needs to the image. Default false. Changing it replaces the environment. */
   addBaseDependencies?: boolean;
 }
 
-export interface EnvironmentComputed {
-  ownerId: string;
-  ownerUsername: string;
-  /** Individual or Organization. */
-  ownerType: string;
+/** What Domino reports: the owner and the latest revision (`EnvironmentFacts`), and the first revision. */
+export interface EnvironmentComputed extends EnvironmentFacts {
   /** The revision made with the environment, from the definition given here. */
   firstRevisionId: string;
-  latestRevisionId: string;
-  latestRevisionNumber: number;
-  /** Build status of the latest revision, as last read. */
-  latestRevisionStatus: string;
 }
 
-type Visibility = "Global" | "Private";
-
-/** Inputs after `check`: defaults filled in, enums in their canonical spelling. */
-type CheckedEnvironment = RevisionDefinition &
-  Required<Pick<EnvironmentInputs, "name" | "description" | "addBaseDependencies">> & { visibility: Visibility; orgOwnerId?: string };
-export type EnvironmentOutputs = CheckedEnvironment & EnvironmentComputed;
-export type EnvironmentArgs = Args<EnvironmentInputs>;
-export type EnvironmentState = Partial<Args<EnvironmentOutputs>>;
-
 export const environmentSchema: SchemaFor<EnvironmentInputs> = {
-  name: { kind: "string", required: true, nonEmpty: true, onChange: "replace" },
-  description: { kind: "string", default: "", onChange: "replace" },
-  visibility: { kind: "string", oneOf: ["Global", "Private"], default: "Private", onChange: "replace" },
+  name: { kind: "string", required: true, nonEmpty: true, max: 255, validate: displayName, onChange: "replace" },
+  description: { kind: "string", default: "", max: MAX_DESCRIPTION, onChange: "replace" },
+  visibility: { kind: "string", oneOf: enumValues(EnvironmentVisibility), default: "Private", onChange: "replace" },
   orgOwnerId: {
     kind: "string",
     dominoId: true,
@@ -88,17 +63,15 @@ export const environmentSchema: SchemaFor<EnvironmentInputs> = {
   ...revisionFieldsSchema("ignore"),
 };
 
-const COMPUTED: FieldList<EnvironmentComputed> = {
-  ownerId: true,
-  ownerUsername: true,
-  ownerType: true,
-  firstRevisionId: true,
-  latestRevisionId: true,
-  latestRevisionNumber: true,
-  latestRevisionStatus: true,
-};
+/** Inputs after `check`: defaults filled in, enums in their canonical spelling. */
+type CheckedEnvironment = RevisionDefinition &
+  Required<Pick<EnvironmentInputs, "name" | "description" | "visibility" | "addBaseDependencies">> & { orgOwnerId?: string };
+/** The first revision's variables are recorded as `{key, valueSha256}`: their values stay in the (secret) inputs. */
+export type EnvironmentOutputs = WithRecordedVariables<CheckedEnvironment> & EnvironmentComputed;
+export type EnvironmentArgs = Args<EnvironmentInputs>;
+export type EnvironmentState = Partial<Args<EnvironmentOutputs>>;
 
-function visibilityOf(env: EnvironmentV1): Visibility {
+function visibilityOf(env: EnvironmentV1): EnvironmentVisibility {
   // "Organization" is what Domino reports for a Private environment owned by an organization.
   return env.visibility.toLowerCase() === "global" ? "Global" : "Private";
 }
@@ -112,30 +85,23 @@ function ownedByOrganization(env: EnvironmentV1): boolean {
  * description, addBaseDependencies or the first revision's definition.
  */
 function toOutputs(env: EnvironmentV1, recorded: Partial<EnvironmentOutputs>): EnvironmentOutputs {
-  const latest = env.latestRevision;
-  // After `Environment.get` nothing is recorded: the definition fields stay absent.
-  const kept = recorded as EnvironmentOutputs;
   return {
-    ...kept,
+    // After `Environment.get` nothing is recorded: the definition fields stay absent.
+    ...recordedOutputs(withRecordedVariables(recorded)),
     name: env.name,
     description: recorded.description ?? "",
     visibility: visibilityOf(env),
     orgOwnerId: env.owner ? (ownedByOrganization(env) ? env.owner.id : undefined) : recorded.orgOwnerId,
     addBaseDependencies: recorded.addBaseDependencies ?? false,
-    ownerId: env.owner?.id ?? "",
-    ownerUsername: env.owner?.username ?? "",
-    ownerType: env.owner?.ownerType ?? "",
-    firstRevisionId: recorded.firstRevisionId ?? latest?.id ?? "",
-    latestRevisionId: latest?.id ?? "",
-    latestRevisionNumber: latest?.number ?? 0,
-    latestRevisionStatus: latest ? canonicalStatus(latest.status) : "",
+    ...environmentFacts(env),
+    firstRevisionId: recorded.firstRevisionId ?? env.latestRevision?.id ?? "",
   };
 }
 
 /** The first-revision inputs that changed: they are not applied, which the user is told. */
 function ignoredChanges(olds: EnvironmentOutputs, news: CheckedEnvironment): string[] {
   // Values not known yet (preview) are judged when they are.
-  return REVISION_FIELDS.filter((f) => olds[f] !== undefined && !containsUnknown(news[f]) && !sameValue(news[f], olds[f]));
+  return REVISION_FIELDS.filter((f) => olds[f] !== undefined && !containsUnknown(news[f]) && !sameRecorded(environmentSchema[f], news[f], olds[f]));
 }
 
 /**
@@ -164,10 +130,29 @@ function candidates(client: DominoClient, inputs: CheckedEnvironment): Candidate
   };
 }
 
-const lifecycle = defineProvider<CheckedEnvironment, EnvironmentOutputs>({
+export const provider = defineProvider<CheckedEnvironment, EnvironmentOutputs>({
   kind: "Environment",
   schema: environmentSchema,
+  computed: { ...ENVIRONMENT_FACTS, firstRevisionId: true },
   describe: (e) => `"${e.name}"`,
+
+  /**
+   * Warns about first-revision inputs that changed but are not applied. The warning names
+   * the environment's id (names repeat).
+   */
+  async afterDiff(id, olds, news, result) {
+    // A replacement builds the new definition anyway. Only field names are printed:
+    // variable values are secrets.
+    const ignored = result.replaces?.length ? [] : ignoredChanges(olds, news);
+    if (ignored.length > 0) {
+      // diff has no way to return a warning: it goes to stderr, which the engine shows.
+      warnUser(
+        `Environment "${olds.name}" (${id}): ${ignored.join(", ")} changed, but these inputs define only the environment's ` +
+          "first revision and are not applied to an existing environment. To build the new definition, declare an " +
+          "EnvironmentRevision with it; to silence this warning, set these inputs back or list them in the ignoreChanges resource option.",
+      );
+    }
+  },
 
   async create({ client }, inputs) {
     await assertTagsSupported(client, "Environment", inputs);
@@ -197,40 +182,10 @@ const lifecycle = defineProvider<CheckedEnvironment, EnvironmentOutputs>({
   // No update: every input either replaces the environment or is ignored (the first
   // revision's definition), so there is never anything to change in place.
 
-  async delete({ client }, id) {
-    await client.environments.archiveEnvironment(id);
-  },
+  delete: ({ client }, id) => client.environments.archiveEnvironment(id),
 
-  async locate({ client }, inputs) {
-    return locateWith(candidates(client, inputs), (e) => e.id);
-  },
+  locate: async ({ client }, inputs) => locateWith(candidates(client, inputs), (e) => e.id),
 });
-
-/**
- * The kit's provider, with `diff` also warning about first-revision inputs that changed
- * but are not applied. The warning names the environment's id (names repeat), which
- * only the engine's diff call carries: a definition's diff sees outputs and inputs only.
- */
-export const provider: DominoProvider<CheckedEnvironment, EnvironmentOutputs> = {
-  ...lifecycle,
-  async diff(id, olds, news) {
-    const result = lifecycle.diff ? await lifecycle.diff(id, olds, news) : diffInputs(environmentSchema, { ...olds }, { ...news });
-    // A replacement builds the new definition anyway. Only field names are printed:
-    // variable values are secrets.
-    const ignored = result.replaces?.length ? [] : ignoredChanges(olds, news);
-    if (ignored.length > 0) {
-      // diff has no way to return a warning: it goes to stderr, which the engine shows.
-      warnUser(
-        `Environment "${olds.name}" (${id}): ${ignored.join(", ")} changed, but these inputs define only the environment's ` +
-          "first revision and are not applied to an existing environment. To build the new definition, declare an " +
-          "EnvironmentRevision with it; to silence this warning, set these inputs back or list them in the ignoreChanges resource option.",
-      );
-    }
-    return result;
-  },
-};
-
-export interface Environment extends OutputProperties<EnvironmentOutputs> {}
 
 /**
  * A Domino compute environment. Id for `get`: the environment id.
@@ -246,25 +201,14 @@ export interface Environment extends OutputProperties<EnvironmentOutputs> {}
  *   changed inputs. To change what the environment builds, add an `EnvironmentRevision`;
  *   list the changed inputs in `ignoreChanges` (or set them back) to silence the warning.
  * - Creating it does not wait for the first build (`latestRevisionStatus` shows how it
- *   went, as of the last create or refresh). `EnvironmentRevision` waits for its build.
+ *   went, at the last create or refresh). `EnvironmentRevision` waits for its build.
  * - Destroying it archives it. Domino refuses to archive an environment that is some
  *   project's default.
  * - `description` is never returned by Domino: refresh keeps the recorded value.
- *   Refresh treats an archived environment as deleted.
- * - `environmentVariables` is stored as a secret.
+ *   Refresh takes an archived environment for a deleted one.
+ * - `environmentVariables` is a secret in the state; the outputs hold each key with a digest
+ *   of its value (`valueSha256`), never the value.
  */
-export class Environment extends DominoResource {
-  constructor(name: string, args: EnvironmentArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      { module: "environment", type: "Environment", outputs: outputNames(environmentSchema, COMPUTED), secretOutputs: ["environmentVariables"] },
-      name,
-      secretVariables(args),
-      opts,
-    );
-  }
-
-  /** An existing environment, by its id. */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: EnvironmentState, opts?: pulumi.CustomResourceOptions): Environment {
-    return new Environment(name, (state ?? {}) as EnvironmentArgs, { ...opts, id });
-  }
-}
+export class Environment extends resourceClass<EnvironmentArgs, EnvironmentOutputs>("environment", provider, {
+  secretOutputs: ["environmentVariables"],
+}) {}

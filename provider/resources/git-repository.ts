@@ -5,16 +5,15 @@
  * Domino cannot edit an imported repository: every change replaces it. Deleting it
  * detaches it from the project; the remote repository is untouched.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { DominoClient } from "../client/client";
 import { collectPages, findInPages } from "../client/pagination";
 import { GIT_SERVICE_PROVIDERS, ProjectGitRepositoryV1 } from "../client/projects";
-import { joinId, sameId, splitId } from "../kit/ids";
+import { compositeId, joinId, sameId } from "../kit/ids";
 import { defineProvider } from "../kit/lifecycle";
 import { canonical, GIT_REPOSITORY_RULES, gitReferenceOutput, GitRepositoryFields, repositoryBody } from "../kit/projects";
 import { Candidates, createOnce, locateWith } from "../kit/recovery";
-import { Args, DominoResource, FieldList, OutputProperties, outputNames } from "../kit/resource";
-import { diffInputs, sameValue, SchemaFor } from "../kit/schema";
+import { Args, resourceClass } from "../kit/resource";
+import { diffInputs, REPLACING_ID, sameValue, SchemaFor } from "../kit/schema";
 
 export interface GitRepositoryInputs extends GitRepositoryFields {
   /** The project. */
@@ -27,12 +26,8 @@ export interface GitRepositoryComputed {
 
 /** What Domino fills in when the program leaves it out: always in the outputs. */
 type FilledIn = Required<Pick<GitRepositoryInputs, "name" | "defaultRef" | "serviceProvider">>;
-export type GitRepositoryOutputs = GitRepositoryInputs & FilledIn & GitRepositoryComputed;
-export type GitRepositoryArgs = Args<GitRepositoryInputs>;
-export type GitRepositoryState = Partial<Args<GitRepositoryOutputs>>;
-
 export const gitRepositorySchema: SchemaFor<GitRepositoryInputs> = {
-  projectId: { kind: "string", required: true, dominoId: true, onChange: "replace" },
+  projectId: REPLACING_ID,
   uri: { ...GIT_REPOSITORY_RULES.uri, onChange: "replace" },
   name: { ...GIT_REPOSITORY_RULES.name, onChange: "replace", computedWhenAbsent: true },
   defaultRef: { ...GIT_REPOSITORY_RULES.defaultRef, onChange: "replace", computedWhenAbsent: true },
@@ -40,8 +35,11 @@ export const gitRepositorySchema: SchemaFor<GitRepositoryInputs> = {
   gitCredentialId: { ...GIT_REPOSITORY_RULES.gitCredentialId, onChange: "replace" },
 };
 
-const COMPUTED: FieldList<GitRepositoryComputed> = { repositoryId: true };
-const ID_PARTS = ["projectId", "repositoryId"] as const;
+export type GitRepositoryOutputs = GitRepositoryInputs & FilledIn & GitRepositoryComputed;
+export type GitRepositoryArgs = Args<GitRepositoryInputs>;
+export type GitRepositoryState = Partial<Args<GitRepositoryOutputs>>;
+
+const ids = compositeId("GitRepository", "projectId", "repositoryId");
 
 function toOutputs(repo: ProjectGitRepositoryV1, projectId: string, gitCredentialId: string | undefined): GitRepositoryOutputs {
   return {
@@ -87,6 +85,7 @@ function candidates(client: DominoClient, inputs: GitRepositoryInputs): Candidat
 export const provider = defineProvider<GitRepositoryInputs, GitRepositoryOutputs>({
   kind: "GitRepository",
   schema: gitRepositorySchema,
+  computed: { repositoryId: true },
   describe: (r) => `${r.uri} in project ${r.projectId}`,
 
   diff(olds, news) {
@@ -106,7 +105,7 @@ export const provider = defineProvider<GitRepositoryInputs, GitRepositoryOutputs
   },
 
   async read({ client }, id, recorded) {
-    const { projectId, repositoryId } = splitId("GitRepository", id, ID_PARTS);
+    const { projectId, repositoryId } = ids.split(id);
     // A project that is gone (or archived) answers 404: so is the repository.
     const repo = await findInPages(
       (offset, limit) => client.projects.listRepositoriesPage(projectId, offset, limit),
@@ -116,16 +115,12 @@ export const provider = defineProvider<GitRepositoryInputs, GitRepositoryOutputs
   },
 
   async delete({ client }, id, props) {
-    const { projectId, repositoryId } = props.projectId && props.repositoryId ? props : splitId("GitRepository", id, ID_PARTS);
+    const { projectId, repositoryId } = ids.of(id, props);
     await client.projects.removeRepository(projectId, repositoryId);
   },
 
-  async locate({ client }, inputs) {
-    return locateWith(candidates(client, inputs), (r) => joinId(inputs.projectId, r.id));
-  },
+  locate: async ({ client }, inputs) => locateWith(candidates(client, inputs), (r) => joinId(inputs.projectId, r.id)),
 });
-
-export interface GitRepository extends OutputProperties<GitRepositoryOutputs> {}
 
 /**
  * A git repository imported into a Domino project. Id for `get`: `<projectId>/<repositoryId>`.
@@ -133,13 +128,4 @@ export interface GitRepository extends OutputProperties<GitRepositoryOutputs> {}
  * URI the project has already imported is not taken over silently: the create fails and
  * names the import.
  */
-export class GitRepository extends DominoResource {
-  constructor(name: string, args: GitRepositoryArgs, opts?: pulumi.CustomResourceOptions) {
-    super({ module: "git-repository", type: "GitRepository", outputs: outputNames(gitRepositorySchema, COMPUTED) }, name, args, opts);
-  }
-
-  /** An existing imported repository, by its id `<projectId>/<repositoryId>`. */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: GitRepositoryState, opts?: pulumi.CustomResourceOptions): GitRepository {
-    return new GitRepository(name, (state ?? {}) as GitRepositoryArgs, { ...opts, id });
-  }
-}
+export class GitRepository extends resourceClass<GitRepositoryArgs, GitRepositoryOutputs>("git-repository", provider) {}

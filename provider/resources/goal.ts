@@ -6,22 +6,21 @@
  * a goal back: refresh keeps the recorded state and cannot see drift, and a create whose
  * answer is lost cannot be recovered (it fails, saying so).
  */
-import * as pulumi from "@pulumi/pulumi";
 import { DominoClient } from "../client/client";
 import { GoalV1 } from "../client/projects";
-import { joinId, sameId, splitId } from "../kit/ids";
-import { partialCreate } from "../kit/init-error";
-import { defineProvider } from "../kit/lifecycle";
+import { compositeId, joinId, sameId } from "../kit/ids";
+import { finishCreate } from "../kit/init-error";
+import { defineProvider, recordedOutputs } from "../kit/lifecycle";
 import { Candidates, createOnce, locateWith } from "../kit/recovery";
-import { Args, DominoResource, FieldList, OutputProperties, outputNames } from "../kit/resource";
-import { SchemaFor } from "../kit/schema";
+import { Args, resourceClass } from "../kit/resource";
+import { displayName, MAX_DESCRIPTION, REPLACING_ID, SchemaFor } from "../kit/schema";
 
 export interface GoalInputs {
   /** The project the goal belongs to. Changing it replaces the goal. */
   projectId: string;
-  /** Changing it replaces the goal. At most 255 characters. */
+  /** Changing it replaces the goal. At most 255 characters, no line breaks, no whitespace at either end. */
   title: string;
-  /** Changing it replaces the goal. Default "". */
+  /** Changing it replaces the goal. At most 10,000 characters. Default "". */
   description?: string;
   /** Whether the goal is done. Updated in place. Default false. */
   isComplete?: boolean;
@@ -33,21 +32,20 @@ export interface GoalComputed {
   creatorId: string;
 }
 
+export const goalSchema: SchemaFor<GoalInputs> = {
+  projectId: REPLACING_ID,
+  title: { kind: "string", required: true, nonEmpty: true, max: 255, validate: displayName, onChange: "replace" },
+  description: { kind: "string", default: "", max: MAX_DESCRIPTION, onChange: "replace" },
+  isComplete: { kind: "boolean", default: false, onChange: "update" },
+};
+
 /** Inputs after `check`: defaults filled in. */
 type CheckedGoal = Required<GoalInputs>;
 export type GoalOutputs = CheckedGoal & GoalComputed;
 export type GoalArgs = Args<GoalInputs>;
 export type GoalState = Partial<Args<GoalOutputs>>;
 
-export const goalSchema: SchemaFor<GoalInputs> = {
-  projectId: { kind: "string", required: true, dominoId: true, onChange: "replace" },
-  title: { kind: "string", required: true, nonEmpty: true, max: 255, onChange: "replace" },
-  description: { kind: "string", default: "", max: 10_000, onChange: "replace" },
-  isComplete: { kind: "boolean", default: false, onChange: "update" },
-};
-
-const COMPUTED: FieldList<GoalComputed> = { goalId: true, createdAt: true, creatorId: true };
-const ID_PARTS = ["projectId", "goalId"] as const;
+const ids = compositeId("Goal", "projectId", "goalId");
 
 function toOutputs(goal: GoalV1, projectId: string): GoalOutputs {
   return {
@@ -81,6 +79,7 @@ async function candidates(client: DominoClient, inputs: CheckedGoal): Promise<Ca
 export const provider = defineProvider<CheckedGoal, GoalOutputs>({
   kind: "Goal",
   schema: goalSchema,
+  computed: { goalId: true, createdAt: true, creatorId: true },
   describe: (g) => `"${g.title}"`,
 
   async create({ client }, inputs) {
@@ -92,19 +91,20 @@ export const provider = defineProvider<CheckedGoal, GoalOutputs>({
     const id = joinId(inputs.projectId, goal.id);
     const outs = toOutputs(goal, inputs.projectId);
     if (!inputs.isComplete || goal.isComplete) return { id, outs };
-    try {
-      return { id, outs: toOutputs(await client.projects.setGoalComplete(inputs.projectId, goal.id, true), inputs.projectId) };
-    } catch (err) {
-      throw partialCreate({}, id, outs, `goal ${goal.id} was created but could not be marked complete: ${(err as Error).message}`);
-    }
+    return finishCreate(
+      id,
+      outs,
+      async () => toOutputs(await client.projects.setGoalComplete(inputs.projectId, goal.id, true), inputs.projectId),
+      (message) => `goal ${goal.id} was created but could not be marked complete: ${message}`,
+    );
   },
 
   async read({ client }, id, recorded) {
-    const { projectId, goalId } = splitId("Goal", id, ID_PARTS);
+    const { projectId, goalId } = ids.split(id);
     if (!(await client.capabilities()).goalList) {
       // Domino 5.3 cannot list goals: keep what was recorded.
       if (recorded.goalId === undefined) throw new Error(`Goal ${id} cannot be read: this Domino API (5.3) has no call that reads goals`);
-      return recorded as GoalOutputs;
+      return recordedOutputs(recorded);
     }
     // A project that is gone (or archived) answers 404: so is the goal.
     const goal = (await client.projects.listGoals(projectId)).find((g) => sameId(g.id, goalId));
@@ -116,25 +116,12 @@ export const provider = defineProvider<CheckedGoal, GoalOutputs>({
   },
 
   async delete({ client }, id, props) {
-    const { projectId, goalId } = props.goalId ? props : splitId("Goal", id, ID_PARTS);
+    const { projectId, goalId } = ids.of(id, props);
     await client.projects.deleteGoal(projectId, goalId);
   },
 
-  async locate({ client }, inputs) {
-    return locateWith(await candidates(client, inputs), (g) => joinId(inputs.projectId, g.id));
-  },
+  locate: async ({ client }, inputs) => locateWith(await candidates(client, inputs), (g) => joinId(inputs.projectId, g.id)),
 });
 
-export interface Goal extends OutputProperties<GoalOutputs> {}
-
 /** A goal of a Domino project. Id for `get`: `<projectId>/<goalId>`. */
-export class Goal extends DominoResource {
-  constructor(name: string, args: GoalArgs, opts?: pulumi.CustomResourceOptions) {
-    super({ module: "goal", type: "Goal", outputs: outputNames(goalSchema, COMPUTED) }, name, args, opts);
-  }
-
-  /** An existing goal, by its id `<projectId>/<goalId>`. */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: GoalState, opts?: pulumi.CustomResourceOptions): Goal {
-    return new Goal(name, (state ?? {}) as GoalArgs, { ...opts, id });
-  }
-}
+export class Goal extends resourceClass<GoalArgs, GoalOutputs>("goal", provider) {}

@@ -4,42 +4,41 @@
  * Domino adds members with a PUT; whether a second PUT changes a member's role is not
  * documented, so a role change removes the member and adds them again.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { DominoClient } from "../client/client";
-import { DominoApiError, isNotFound } from "../client/errors";
+import { DominoApiError, isNotFound, unlessNotFound } from "../client/errors";
 import { OrganizationMemberV1, OrganizationV1 } from "../client/organizations";
-import { joinId, sameId, splitId } from "../kit/ids";
+import type { OrganizationRole } from "../kit/enums";
+import { compositeId, joinId, sameId } from "../kit/ids";
 import { defineProvider } from "../kit/lifecycle";
 import { canonicalRole, membershipOf, ORGANIZATION_ROLES } from "../kit/organizations";
 import { Candidates, createOnce, locateWith } from "../kit/recovery";
-import { Args, DominoResource, FieldList, OutputProperties, outputNames } from "../kit/resource";
-import { SchemaFor } from "../kit/schema";
+import { Args, resourceClass } from "../kit/resource";
+import { REPLACING_ID, SchemaFor } from "../kit/schema";
 
 export interface OrganizationMemberInputs {
   /** The organization (`Organization` resource id). Changing it replaces the membership. */
   organizationId: string;
   /** The user to add. Changing it replaces the membership. */
   userId: string;
-  /** Member or Admin (case-insensitive). Default Member. Changed in place (remove, then add). */
-  organizationRole?: string;
+  /** Member or Admin (case-insensitive at run time). Default Member. Changed in place (remove, then add). */
+  organizationRole?: OrganizationRole;
 }
 
 /** Nothing is computed: a membership is its inputs. */
 export interface OrganizationMemberComputed {}
+
+export const organizationMemberSchema: SchemaFor<OrganizationMemberInputs> = {
+  organizationId: REPLACING_ID,
+  userId: REPLACING_ID,
+  organizationRole: { kind: "string", oneOf: ORGANIZATION_ROLES, default: "Member", onChange: "update" },
+};
 
 type CheckedOrganizationMember = Required<OrganizationMemberInputs>;
 export type OrganizationMemberOutputs = CheckedOrganizationMember & OrganizationMemberComputed;
 export type OrganizationMemberArgs = Args<OrganizationMemberInputs>;
 export type OrganizationMemberState = Partial<Args<OrganizationMemberOutputs>>;
 
-export const organizationMemberSchema: SchemaFor<OrganizationMemberInputs> = {
-  organizationId: { kind: "string", required: true, dominoId: true, onChange: "replace" },
-  userId: { kind: "string", required: true, dominoId: true, onChange: "replace" },
-  organizationRole: { kind: "string", oneOf: ORGANIZATION_ROLES, default: "Member", onChange: "update" },
-};
-
-const COMPUTED: FieldList<OrganizationMemberComputed> = {};
-const ID_PARTS = ["organizationId", "userId"] as const;
+const ids = compositeId("OrganizationMember", "organizationId", "userId");
 
 function toOutputs(organizationId: string, userId: string, member: OrganizationMemberV1): OrganizationMemberOutputs {
   return { organizationId, userId, organizationRole: canonicalRole(member.organizationRole) };
@@ -73,7 +72,7 @@ async function putMember(client: DominoClient, organizationId: string, userId: s
   }
 }
 
-/** Adds the user with this role; the membership as the organization lists it afterwards. */
+/** Adds the user with this role; the membership the organization lists afterwards. */
 async function addMember(client: DominoClient, organizationId: string, userId: string, role: string): Promise<OrganizationMemberV1> {
   const member = membershipOf(await putMember(client, organizationId, userId, role), userId);
   if (!member) {
@@ -84,7 +83,7 @@ async function addMember(client: DominoClient, organizationId: string, userId: s
 
 /**
  * A user is a member of an organization at most once: the user is the natural key. The
- * PUT is idempotent (the request core repeats it as needed), so the first list is there
+ * PUT is idempotent (the request core repeats it when needed), so the first list is there
  * to refuse a membership that exists already, instead of silently taking it.
  */
 function candidates(client: DominoClient, inputs: CheckedOrganizationMember): Candidates<OrganizationMemberV1> {
@@ -105,6 +104,7 @@ function candidates(client: DominoClient, inputs: CheckedOrganizationMember): Ca
 export const provider = defineProvider<CheckedOrganizationMember, OrganizationMemberOutputs>({
   kind: "OrganizationMember",
   schema: organizationMemberSchema,
+  computed: {},
   describe: (m) => `user ${m.userId} in organization ${m.organizationId}`,
 
   async create({ client }, inputs) {
@@ -117,7 +117,7 @@ export const provider = defineProvider<CheckedOrganizationMember, OrganizationMe
   },
 
   async read({ client }, id) {
-    const { organizationId, userId } = splitId("OrganizationMember", id, ID_PARTS);
+    const { organizationId, userId } = ids.split(id);
     // An organization that is gone (404) takes its members with it.
     const member = membershipOf(await client.organizations.getOrganization(organizationId), userId);
     return member && toOutputs(organizationId, userId, member);
@@ -125,26 +125,18 @@ export const provider = defineProvider<CheckedOrganizationMember, OrganizationMe
 
   /** A role change: remove, then add with the new role (a second PUT is not documented to change it). */
   async update({ client }, _id, olds, news) {
-    try {
-      await client.organizations.removeOrganizationMember(olds.organizationId, olds.userId);
-    } catch (err) {
-      // Already removed out of band: adding is all that is left.
-      if (!isNotFound(err)) throw err;
-    }
+    // Already removed out of band (a 404): adding is all that is left.
+    await unlessNotFound(() => client.organizations.removeOrganizationMember(olds.organizationId, olds.userId));
     return toOutputs(olds.organizationId, olds.userId, await addMember(client, olds.organizationId, olds.userId, news.organizationRole));
   },
 
   async delete({ client }, id, props) {
-    const { organizationId, userId } = props.userId ? props : splitId("OrganizationMember", id, ID_PARTS);
+    const { organizationId, userId } = ids.of(id, props);
     await client.organizations.removeOrganizationMember(organizationId, userId);
   },
 
-  async locate({ client }, inputs) {
-    return locateWith(candidates(client, inputs), (m) => joinId(inputs.organizationId, m.userId));
-  },
+  locate: async ({ client }, inputs) => locateWith(candidates(client, inputs), (m) => joinId(inputs.organizationId, m.userId)),
 });
-
-export interface OrganizationMember extends OutputProperties<OrganizationMemberOutputs> {}
 
 /**
  * A user's membership of a Domino organization. Id for `get`: `<organizationId>/<userId>`.
@@ -156,18 +148,4 @@ export interface OrganizationMember extends OutputProperties<OrganizationMemberO
  * - Changing `organizationId` or `userId` replaces the membership.
  * - Destroying it removes the user from the organization.
  */
-export class OrganizationMember extends DominoResource {
-  constructor(name: string, args: OrganizationMemberArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      { module: "organization-member", type: "OrganizationMember", outputs: outputNames(organizationMemberSchema, COMPUTED) },
-      name,
-      args,
-      opts,
-    );
-  }
-
-  /** An existing membership, by its id `<organizationId>/<userId>`. */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: OrganizationMemberState, opts?: pulumi.CustomResourceOptions): OrganizationMember {
-    return new OrganizationMember(name, (state ?? {}) as OrganizationMemberArgs, { ...opts, id });
-  }
-}
+export class OrganizationMember extends resourceClass<OrganizationMemberArgs, OrganizationMemberOutputs>("organization-member", provider) {}

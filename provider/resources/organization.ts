@@ -7,20 +7,21 @@
  * the resource only removes it from the stack, with a warning that the organization is
  * still in Domino.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { DominoClient } from "../client/client";
 import { OrganizationV1 } from "../client/organizations";
 import { defineProvider } from "../kit/lifecycle";
 import { warnUser } from "../kit/notices";
 import { organizationsNamed } from "../kit/organizations";
 import { Candidates, createOnce, locateWith } from "../kit/recovery";
-import { Args, DominoResource, FieldList, OutputProperties, outputNames } from "../kit/resource";
-import { containsUnknown, diffInputs, SchemaFor } from "../kit/schema";
+import { Args, resourceClass } from "../kit/resource";
+import { containsUnknown, diffInputs, SchemaFor, segmentName } from "../kit/schema";
 
 export interface OrganizationInputs {
   /**
-   * The organization's name, unique among users and organizations. Cannot change:
-   * Domino has no call to rename an organization.
+   * The organization's name, unique among users and organizations. 1 to 100
+   * characters: letters, digits, `-`, `_` and `.`, not `.` or `..` (it shares the
+   * namespace of user names, which are part of URLs). Cannot change: Domino has no call
+   * to rename an organization.
    */
   name: string;
 }
@@ -30,18 +31,23 @@ export interface OrganizationComputed {
   defaultEnvironmentId?: string;
 }
 
+export const organizationSchema: SchemaFor<OrganizationInputs> = {
+  // "update" so that the diff reports a change instead of planning a replacement; the
+  // diff refuses a known new name before anything is planned.
+  name: {
+    kind: "string",
+    required: true,
+    nonEmpty: true,
+    max: 100,
+    validate: segmentName("organization names share the namespace of user names, which are part of URLs"),
+    onChange: "update",
+  },
+};
+
 type CheckedOrganization = Required<OrganizationInputs>;
 export type OrganizationOutputs = CheckedOrganization & OrganizationComputed;
 export type OrganizationArgs = Args<OrganizationInputs>;
 export type OrganizationState = Partial<Args<OrganizationOutputs>>;
-
-export const organizationSchema: SchemaFor<OrganizationInputs> = {
-  // "update" so that the diff reports a change instead of planning a replacement; the
-  // diff refuses a known new name before anything is planned.
-  name: { kind: "string", required: true, nonEmpty: true, onChange: "update" },
-};
-
-const COMPUTED: FieldList<OrganizationComputed> = { defaultEnvironmentId: true };
 
 function toOutputs(org: OrganizationV1): OrganizationOutputs {
   return { name: org.name, defaultEnvironmentId: org.defaultEnvironmentId };
@@ -62,7 +68,7 @@ function renameRefused(from: string, to: string): Error {
  * The name is the natural key: one of the caller's organizations with it is taken. One
  * the caller is not in is refused by Domino itself (names are unique). A lost answer is
  * looked for among the caller's organizations, which include a new one when Domino makes
- * its creator a member; were it not listed, the repeated create would be refused as a
+ * its creator a member; were it not listed, the repeated create would be refused for a
  * taken name, never make a second organization.
  */
 function candidates(client: DominoClient, inputs: CheckedOrganization): Candidates<OrganizationV1> {
@@ -81,6 +87,7 @@ function candidates(client: DominoClient, inputs: CheckedOrganization): Candidat
 export const provider = defineProvider<CheckedOrganization, OrganizationOutputs>({
   kind: "Organization",
   schema: organizationSchema,
+  computed: { defaultEnvironmentId: true },
   describe: (o) => `"${o.name}"`,
 
   diff(olds, news) {
@@ -99,9 +106,7 @@ export const provider = defineProvider<CheckedOrganization, OrganizationOutputs>
     return { id: org.id, outs: toOutputs(org) };
   },
 
-  async read({ client }, id) {
-    return toOutputs(await client.organizations.getOrganization(id));
-  },
+  read: async ({ client }, id) => toOutputs(await client.organizations.getOrganization(id)),
 
   // The diff reports a change only for a name unknown at preview; once it is known it is
   // either the same (no change) or refused. Nothing is left to do here.
@@ -111,19 +116,15 @@ export const provider = defineProvider<CheckedOrganization, OrganizationOutputs>
   },
 
   async delete(_ctx, id, props) {
-    // Not `ctx.warn`: the message names the organization by name first, as users know it.
+    // Not `ctx.warn`: the message names the organization by name first, the way users know it.
     warnUser(
       `Organization "${props.name ?? id}" (${id}) was removed from the stack but still exists in Domino: ` +
         "Domino's API has no call that deletes an organization. Remove it in the Domino admin UI if it is no longer needed.",
     );
   },
 
-  async locate({ client }, inputs) {
-    return locateWith(candidates(client, inputs), (o) => o.id);
-  },
+  locate: async ({ client }, inputs) => locateWith(candidates(client, inputs), (o) => o.id),
 });
-
-export interface Organization extends OutputProperties<OrganizationOutputs> {}
 
 /**
  * A Domino organization. Id for `get`: the organization id (`OrganizationV1.id`, its id
@@ -135,13 +136,4 @@ export interface Organization extends OutputProperties<OrganizationOutputs> {}
  * - Destroying it only removes it from the stack: the organization stays in Domino, and
  *   the provider prints a warning saying so.
  */
-export class Organization extends DominoResource {
-  constructor(name: string, args: OrganizationArgs, opts?: pulumi.CustomResourceOptions) {
-    super({ module: "organization", type: "Organization", outputs: outputNames(organizationSchema, COMPUTED) }, name, args, opts);
-  }
-
-  /** An existing organization, by its id. */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: OrganizationState, opts?: pulumi.CustomResourceOptions): Organization {
-    return new Organization(name, (state ?? {}) as OrganizationArgs, { ...opts, id });
-  }
-}
+export class Organization extends resourceClass<OrganizationArgs, OrganizationOutputs>("organization", provider) {}

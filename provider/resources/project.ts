@@ -7,45 +7,36 @@
  *
  * The status (`status`, `isBlocked`, `blockedReason`, `completedMessage`) is set in
  * place through Domino's status call. Domino has no call that reads a status back, so
- * the outputs hold the status as last set by this provider and refresh cannot see a
- * status changed elsewhere.
+ * the outputs hold the status this provider last set, and refresh cannot see a status
+ * changed elsewhere.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { DominoClient } from "../client/client";
 import { collectPages } from "../client/pagination";
 import { PROJECT_STATUSES, PROJECT_VISIBILITIES, ProjectStatusV1, ProjectV1 } from "../client/projects";
 import { sameId } from "../kit/ids";
-import { partialCreate } from "../kit/init-error";
-import { defineProvider } from "../kit/lifecycle";
-import {
-  canonical,
-  findProject,
-  GIT_REPOSITORY_FIELDS,
-  GIT_REPOSITORY_RULES,
-  GitReference,
-  GitRepositoryFields,
-  isArchived,
-  ProjectMainRepository,
-  projectFields,
-  ProjectStatus,
-  ProjectVisibility,
-  repositoryBody,
-} from "../kit/projects";
+import { finishCreate } from "../kit/init-error";
+import { defineProvider, DiffResult } from "../kit/lifecycle";
+import type { GitReference, GitRepositoryFields, ProjectMainRepository, ProjectStatus, ProjectVisibility } from "../kit/projects";
+import { canonical, findProject, GIT_REPOSITORY_FIELDS, GIT_REPOSITORY_RULES, isArchived, projectFields, repositoryBody } from "../kit/projects";
 import { Candidates, createOnce, locateWith } from "../kit/recovery";
-import { Args, DominoResource, FieldList, OutputProperties, outputNames } from "../kit/resource";
-import { changedFields, containsUnknown, sameValue, SchemaFor } from "../kit/schema";
+import { Args, resourceClass } from "../kit/resource";
+import { changedFields, containsUnknown, diffResult, MAX_DESCRIPTION, sameValue, SchemaFor, segmentName } from "../kit/schema";
 
 export type { GitReference, GitReferenceType, GitServiceProvider, ProjectMainRepository, ProjectStatus, ProjectVisibility } from "../kit/projects";
 
-/** A project's main repository as the program declares it. */
+/** A project's main repository, declared by the program. */
 export type ProjectMainRepositoryInputs = GitRepositoryFields;
 export type ProjectMainRepositoryArgs = Args<ProjectMainRepositoryInputs>;
 export type GitReferenceArgs = Args<GitReference>;
 
 export interface ProjectInputs {
-  /** Unique per owner (compared case-insensitively); no whitespace. Changing it replaces the project. */
+  /**
+   * Unique per owner (compared case-insensitively). 1 to 100 characters: letters, digits,
+   * `-`, `_` and `.`, not `.` or `..` (it is part of the project's URL). Changing it
+   * replaces the project.
+   */
   name: string;
-  /** Changing it replaces the project. Default "". */
+  /** At most 10,000 characters. Changing it replaces the project. Default "". */
   description?: string;
   /** Public, Searchable or Private (case-insensitive). Changing it replaces the project. Default Private. */
   visibility?: ProjectVisibility;
@@ -67,10 +58,36 @@ export interface ProjectInputs {
 }
 
 export interface ProjectComputed {
-  /** Same as `id`. */
+  /** Equal to `id`. */
   projectId: string;
   ownerUsername: string;
 }
+
+const requiresStatus = (_value: unknown, inputs: Record<string, unknown>) =>
+  inputs.status === undefined || inputs.status === null ? "requires status to be set (Domino sets status and blocked state together)" : undefined;
+
+export const projectSchema: SchemaFor<ProjectInputs> = {
+  name: {
+    kind: "string",
+    required: true,
+    nonEmpty: true,
+    pattern: { regex: /^\S+$/, rule: "must not contain whitespace (Domino project names are part of URLs)" },
+    max: 100,
+    validate: segmentName("Domino project names are part of URLs"),
+    onChange: "replace",
+  },
+  description: { kind: "string", default: "", max: MAX_DESCRIPTION, onChange: "replace" },
+  visibility: { kind: "string", oneOf: PROJECT_VISIBILITIES, default: "Private", onChange: "replace" },
+  ownerId: { kind: "string", dominoId: true, onChange: "replace", computedWhenAbsent: true },
+  // Compared field by field in `diff`: Domino fills in what was not given, and its absence
+  // changes nothing. Left out of the inputs `read` reports, which would otherwise claim
+  // that Domino's choices (and the repository's id) were declared.
+  mainRepository: { kind: "object", fields: GIT_REPOSITORY_RULES, onChange: "ignore", computedWhenAbsent: true },
+  status: { kind: "string", oneOf: PROJECT_STATUSES, onChange: "update" },
+  isBlocked: { kind: "boolean", validate: requiresStatus, onChange: "update" },
+  blockedReason: { kind: "string", max: MAX_DESCRIPTION, validate: requiresStatus, onChange: "update" },
+  completedMessage: { kind: "string", max: MAX_DESCRIPTION, validate: requiresStatus, onChange: "update" },
+};
 
 /** Inputs after `check`: defaults filled in. */
 type CheckedProject = ProjectInputs & Required<Pick<ProjectInputs, "description" | "visibility">>;
@@ -83,31 +100,6 @@ export type ProjectOutputs = CheckedProject & ProjectComputed & { ownerId: strin
 export type ProjectArgs = Args<ProjectInputs>;
 export type ProjectState = Partial<Args<ProjectOutputs>>;
 
-const requiresStatus = (_value: unknown, inputs: Record<string, unknown>) =>
-  inputs.status === undefined || inputs.status === null ? "requires status to be set (Domino sets status and blocked state together)" : undefined;
-
-export const projectSchema: SchemaFor<ProjectInputs> = {
-  name: {
-    kind: "string",
-    required: true,
-    nonEmpty: true,
-    pattern: { regex: /^\S+$/, rule: "must not contain whitespace (Domino project names are part of URLs)" },
-    onChange: "replace",
-  },
-  description: { kind: "string", default: "", onChange: "replace" },
-  visibility: { kind: "string", oneOf: PROJECT_VISIBILITIES, default: "Private", onChange: "replace" },
-  ownerId: { kind: "string", dominoId: true, onChange: "replace", computedWhenAbsent: true },
-  // Compared field by field in `diff`: Domino fills in what was not given, and its absence
-  // changes nothing. Left out of what `read` reports as inputs, which would otherwise claim
-  // Domino's choices (and the repository's id) as declared.
-  mainRepository: { kind: "object", fields: GIT_REPOSITORY_RULES, onChange: "ignore", computedWhenAbsent: true },
-  status: { kind: "string", oneOf: PROJECT_STATUSES, onChange: "update" },
-  isBlocked: { kind: "boolean", validate: requiresStatus, onChange: "update" },
-  blockedReason: { kind: "string", validate: requiresStatus, onChange: "update" },
-  completedMessage: { kind: "string", validate: requiresStatus, onChange: "update" },
-};
-
-const COMPUTED: FieldList<ProjectComputed> = { projectId: true, ownerUsername: true };
 const STATUS_FIELDS: readonly string[] = ["status", "isBlocked", "blockedReason", "completedMessage"];
 
 type StatusOutputs = Pick<ProjectOutputs, "status" | "isBlocked" | "blockedReason" | "completedMessage">;
@@ -136,7 +128,7 @@ function statusBody(inputs: Partial<StatusOutputs>): ProjectStatusV1 {
   };
 }
 
-/** The status as stored: Domino's answer where it gives one, else what was sent. */
+/** The status to store: Domino's answer where it gives one, else what was sent. */
 function statusFromAnswer(answer: ProjectStatusV1, sent: Partial<StatusOutputs>): StatusOutputs {
   return statusOutputs({
     status: canonical(PROJECT_STATUSES, answer.status ?? sent.status ?? "active"),
@@ -165,22 +157,17 @@ export function mainRepositoryChanged(news: ProjectMainRepositoryInputs | undefi
  * that keeps the name (in any case) and owner archives the old project first, since the
  * new one would otherwise collide with it; a new name creates the new project first.
  */
-export function diffProject(olds: Partial<ProjectOutputs>, news: Partial<ProjectInputs>): pulumi.dynamic.DiffResult {
+export function diffProject(olds: Partial<ProjectOutputs>, news: Partial<ProjectInputs>): DiffResult {
   let changed = changedFields(projectSchema, { ...olds }, { ...news });
   // Without `status` the provider leaves the status alone.
   if (news.status === undefined) changed = changed.filter((f) => !STATUS_FIELDS.includes(f));
   if (mainRepositoryChanged(news.mainRepository, olds.mainRepository)) changed.push("mainRepository");
   const replaces = changed.filter((f) => !STATUS_FIELDS.includes(f));
-  const result: { changes: boolean; replaces?: string[]; deleteBeforeReplace?: boolean } = { changes: changed.length > 0 };
-  if (replaces.length > 0) {
-    result.replaces = replaces;
-    // Domino compares project names case-insensitively: a change of case alone still collides.
-    const nameKept =
-      !replaces.includes("name") ||
-      (typeof news.name === "string" && !containsUnknown(news.name) && news.name.toLowerCase() === (olds.name ?? "").toLowerCase());
-    if (nameKept && !replaces.includes("ownerId")) result.deleteBeforeReplace = true;
-  }
-  return result;
+  // Domino compares project names case-insensitively: a change of case alone still collides.
+  const nameKept = () =>
+    !replaces.includes("name") ||
+    (typeof news.name === "string" && !containsUnknown(news.name) && news.name.toLowerCase() === (olds.name ?? "").toLowerCase());
+  return diffResult(changed, replaces, () => nameKept() && !replaces.includes("ownerId"));
 }
 
 /**
@@ -213,6 +200,7 @@ async function candidates(client: DominoClient, inputs: CheckedProject): Promise
 export const provider = defineProvider<CheckedProject, ProjectOutputs>({
   kind: "Project",
   schema: projectSchema,
+  computed: { projectId: true, ownerUsername: true },
   describe: (p) => `"${p.name}"`,
 
   checkMore(inputs) {
@@ -239,12 +227,12 @@ export const provider = defineProvider<CheckedProject, ProjectOutputs>({
     if (inputs.status === undefined) return { id, outs: projectOutputs(project, given) };
     // A new project is active and not blocked: asking for that costs no call.
     if (isNewProjectStatus(inputs)) return { id, outs: projectOutputs(project, given, statusOutputs(inputs)) };
-    try {
-      const status = await client.projects.setProjectStatus(id, statusBody(inputs));
-      return { id, outs: projectOutputs(project, given, statusFromAnswer(status, inputs)) };
-    } catch (err) {
-      throw partialCreate({}, id, projectOutputs(project, given), `project ${inputs.name} (${id}) was created but its status could not be set: ${(err as Error).message}`);
-    }
+    return finishCreate(
+      id,
+      projectOutputs(project, given),
+      async () => projectOutputs(project, given, statusFromAnswer(await client.projects.setProjectStatus(id, statusBody(inputs)), inputs)),
+      (message) => `project ${inputs.name} (${id}) was created but its status could not be set: ${message}`,
+    );
   },
 
   async read({ client }, id, recorded) {
@@ -253,21 +241,15 @@ export const provider = defineProvider<CheckedProject, ProjectOutputs>({
   },
 
   async update({ client }, id, olds, news) {
-    // Only the status changes in place; everything else is as recorded.
+    // Only the status changes in place; everything else stays the recorded value.
     const status = await client.projects.setProjectStatus(id, statusBody(news));
     return { ...olds, projectId: olds.projectId ?? id, ...statusFromAnswer(status, news) };
   },
 
-  async delete({ client }, id) {
-    await client.projects.archiveProject(id);
-  },
+  delete: ({ client }, id) => client.projects.archiveProject(id),
 
-  async locate({ client }, inputs) {
-    return locateWith(await candidates(client, inputs), (p) => p.id);
-  },
+  locate: async ({ client }, inputs) => locateWith(await candidates(client, inputs), (p) => p.id),
 });
-
-export interface Project extends OutputProperties<ProjectOutputs> {}
 
 /**
  * A Domino project. Id for `get`: the project id.
@@ -285,15 +267,7 @@ export interface Project extends OutputProperties<ProjectOutputs> {}
  * silently: the create fails and names it (use `Project.get` to manage it).
  *
  * The status fields are write-only in Domino: they show what this provider last set,
- * and refresh cannot detect a status changed in Domino's UI.
+ * and refresh cannot detect a status changed in Domino's UI. A project taken over with
+ * `Project.get` has them empty, since Domino cannot read them.
  */
-export class Project extends DominoResource {
-  constructor(name: string, args: ProjectArgs, opts?: pulumi.CustomResourceOptions) {
-    super({ module: "project", type: "Project", outputs: outputNames(projectSchema, COMPUTED) }, name, args, opts);
-  }
-
-  /** An existing project, by its id. Status fields are empty: Domino cannot read them. */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: ProjectState, opts?: pulumi.CustomResourceOptions): Project {
-    return new Project(name, (state ?? {}) as ProjectArgs, { ...opts, id });
-  }
-}
+export class Project extends resourceClass<ProjectArgs, ProjectOutputs>("project", provider) {}

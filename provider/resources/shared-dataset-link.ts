@@ -3,14 +3,12 @@
  * link is all there is: changing either end replaces it, and removing it leaves the
  * dataset untouched.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { DominoClient } from "../client/client";
-import { isNotFound } from "../client/errors";
-import { joinId, sameId, splitId } from "../kit/ids";
+import { compositeId, joinId, sameId } from "../kit/ids";
 import { defineProvider } from "../kit/lifecycle";
-import { Candidates, createOnce, locateWith, releaseClaim } from "../kit/recovery";
-import { Args, DominoResource, FieldList, OutputProperties, outputNames } from "../kit/resource";
-import { SchemaFor } from "../kit/schema";
+import { Candidates, createOnce, locateWith, removeReleasing } from "../kit/recovery";
+import { Args, resourceClass } from "../kit/resource";
+import { REPLACING_ID, SchemaFor } from "../kit/schema";
 
 export interface SharedDatasetLinkInputs {
   /** The project that gets access to the dataset. Changing it replaces the link. */
@@ -22,21 +20,20 @@ export interface SharedDatasetLinkInputs {
 /** A link is all inputs: nothing is computed. */
 export interface SharedDatasetLinkComputed {}
 
+export const sharedDatasetLinkSchema: SchemaFor<SharedDatasetLinkInputs> = {
+  projectId: REPLACING_ID,
+  datasetId: REPLACING_ID,
+};
+
 export type SharedDatasetLinkOutputs = SharedDatasetLinkInputs & SharedDatasetLinkComputed;
 export type SharedDatasetLinkArgs = Args<SharedDatasetLinkInputs>;
 export type SharedDatasetLinkState = Partial<Args<SharedDatasetLinkOutputs>>;
 
-export const sharedDatasetLinkSchema: SchemaFor<SharedDatasetLinkInputs> = {
-  projectId: { kind: "string", required: true, dominoId: true, onChange: "replace" },
-  datasetId: { kind: "string", required: true, dominoId: true, onChange: "replace" },
-};
-
-const COMPUTED: FieldList<SharedDatasetLinkComputed> = {};
-const ID_PARTS = ["projectId", "datasetId"] as const;
+const ids = compositeId("SharedDatasetLink", "projectId", "datasetId");
 /** The kind for create claims; a link's id is its project and dataset, so it comes back when the dataset is linked again. */
 const CLAIM_KIND = "shared dataset link";
 
-/** One dataset linked into a project, as the recovery compares them. */
+/** One dataset linked into a project, the way create recovery compares them. */
 interface Linked {
   datasetId: string;
 }
@@ -66,6 +63,7 @@ function candidates(client: DominoClient, inputs: SharedDatasetLinkInputs): Cand
 export const provider = defineProvider<SharedDatasetLinkInputs, SharedDatasetLinkOutputs>({
   kind: "SharedDatasetLink",
   schema: sharedDatasetLinkSchema,
+  computed: {},
   describe: (l) => `of dataset ${l.datasetId} to project ${l.projectId}`,
 
   async create({ client }, inputs) {
@@ -84,31 +82,22 @@ export const provider = defineProvider<SharedDatasetLinkInputs, SharedDatasetLin
   },
 
   async read({ client }, id) {
-    const { projectId, datasetId } = splitId("SharedDatasetLink", id, ID_PARTS);
+    const { projectId, datasetId } = ids.split(id);
     // A project that is gone (or archived) answers 404: so is the link.
     const shared = await client.datasets.listSharedDatasets(projectId);
     return links(shared.sharedDatasetIds, datasetId) ? { projectId, datasetId } : undefined;
   },
 
   async delete({ client }, id, props) {
-    const { projectId, datasetId } = props.datasetId ? props : splitId("SharedDatasetLink", id, ID_PARTS);
+    const { projectId, datasetId } = ids.of(id, props);
     // Unlinked (or found unlinked): a later link of the same dataset is a new object.
-    const release = () => releaseClaim(client.settings.host, CLAIM_KIND, joinId(projectId, datasetId));
-    try {
-      await client.datasets.unlinkSharedDataset(projectId, datasetId);
-    } catch (err) {
-      if (isNotFound(err)) release();
-      throw err;
-    }
-    release();
+    await removeReleasing(client.settings.host, CLAIM_KIND, joinId(projectId, datasetId), () =>
+      client.datasets.unlinkSharedDataset(projectId, datasetId),
+    );
   },
 
-  async locate({ client }, inputs) {
-    return locateWith(candidates(client, inputs), (l) => joinId(inputs.projectId, l.datasetId));
-  },
+  locate: async ({ client }, inputs) => locateWith(candidates(client, inputs), (l) => joinId(inputs.projectId, l.datasetId)),
 });
-
-export interface SharedDatasetLink extends OutputProperties<SharedDatasetLinkOutputs> {}
 
 /**
  * A dataset shared into another project. Id for `get`: `<projectId>/<datasetId>`.
@@ -118,13 +107,4 @@ export interface SharedDatasetLink extends OutputProperties<SharedDatasetLinkOut
  * - A dataset already linked to the project is not taken over: the create fails, naming
  *   the link (take it over with `SharedDatasetLink.get`).
  */
-export class SharedDatasetLink extends DominoResource {
-  constructor(name: string, args: SharedDatasetLinkArgs, opts?: pulumi.CustomResourceOptions) {
-    super({ module: "shared-dataset-link", type: "SharedDatasetLink", outputs: outputNames(sharedDatasetLinkSchema, COMPUTED) }, name, args, opts);
-  }
-
-  /** An existing link, by its id `<projectId>/<datasetId>`. */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: SharedDatasetLinkState, opts?: pulumi.CustomResourceOptions): SharedDatasetLink {
-    return new SharedDatasetLink(name, (state ?? {}) as SharedDatasetLinkArgs, { ...opts, id });
-  }
-}
+export class SharedDatasetLink extends resourceClass<SharedDatasetLinkArgs, SharedDatasetLinkOutputs>("shared-dataset-link", provider) {}

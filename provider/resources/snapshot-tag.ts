@@ -3,56 +3,59 @@
  * a map from name to snapshot id, so a name is unique per dataset). A tagged snapshot is
  * never removed by Domino's snapshot quota.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { DominoClient } from "../client/client";
 import { DatasetRwV1 } from "../client/datasets";
-import { isNotFound } from "../client/errors";
+import { unlessNotFound } from "../client/errors";
 import { DatasetTag, tagsOf, tagTarget } from "../kit/datasets";
-import { joinId, sameId, splitId } from "../kit/ids";
+import { compositeId, joinId, sameId } from "../kit/ids";
 import { defineProvider } from "../kit/lifecycle";
-import { Candidates, createOnce, locateWith, releaseClaim } from "../kit/recovery";
-import { Args, DominoResource, FieldList, OutputProperties, outputNames } from "../kit/resource";
-import { SchemaFor } from "../kit/schema";
+import { Candidates, createOnce, locateWith, removeReleasing } from "../kit/recovery";
+import { Args, resourceClass } from "../kit/resource";
+import { displayName, REPLACING_ID, SchemaFor } from "../kit/schema";
 
 export interface SnapshotTagInputs {
   /** The dataset the tag belongs to. Changing it replaces the tag. */
   datasetId: string;
   /** The snapshot the tag points at (a snapshot of this dataset). Moved in place. */
   snapshotId: string;
-  /** Unique within the dataset. Changing it replaces the tag. */
+  /**
+   * Unique within the dataset. 1 to 100 characters, without line breaks or other control
+   * characters or whitespace at either end, and not `.` or `..` (it is a segment of the API
+   * path of the tag). Changing it replaces the tag.
+   */
   tagName: string;
 }
 
 /** A tag is all inputs: nothing is computed. */
 export interface SnapshotTagComputed {}
 
+export const snapshotTagSchema: SchemaFor<SnapshotTagInputs> = {
+  datasetId: REPLACING_ID,
+  snapshotId: { kind: "string", required: true, dominoId: true, onChange: "update" },
+  tagName: {
+    kind: "string",
+    required: true,
+    nonEmpty: true,
+    max: 100,
+    validate: (v) =>
+      v === "." || v === ".." ? `must not be "${v}" (the tag name is a segment of the API path .../tags/{tagName})` : displayName(v),
+    onChange: "replace",
+  },
+};
+
 export type SnapshotTagOutputs = SnapshotTagInputs & SnapshotTagComputed;
 export type SnapshotTagArgs = Args<SnapshotTagInputs>;
 export type SnapshotTagState = Partial<Args<SnapshotTagOutputs>>;
 
-export const snapshotTagSchema: SchemaFor<SnapshotTagInputs> = {
-  datasetId: { kind: "string", required: true, dominoId: true, onChange: "replace" },
-  snapshotId: { kind: "string", required: true, dominoId: true, onChange: "update" },
-  tagName: { kind: "string", required: true, nonEmpty: true, onChange: "replace" },
-};
-
-const COMPUTED: FieldList<SnapshotTagComputed> = {};
-const ID_PARTS = ["datasetId", "tagName"] as const;
+const ids = compositeId("SnapshotTag", "datasetId", "tagName");
 /** The kind for create claims; a tag's id is its dataset and name, so it comes back when the name is used again. */
 const CLAIM_KIND = "snapshot tag";
 
 /** Removes the tag and frees its id for a tag made again under the same name. */
 async function removeTag(client: DominoClient, datasetId: string, tagName: string): Promise<DatasetRwV1> {
-  const release = () => releaseClaim(client.settings.host, CLAIM_KIND, joinId(datasetId, tagName));
-  try {
-    const dataset = await client.datasets.removeDatasetTag(datasetId, tagName);
-    release();
-    return dataset;
-  } catch (err) {
-    // Already gone: free too.
-    if (isNotFound(err)) release();
-    throw err;
-  }
+  return removeReleasing(client.settings.host, CLAIM_KIND, joinId(datasetId, tagName), () =>
+    client.datasets.removeDatasetTag(datasetId, tagName),
+  );
 }
 
 function toOutputs(datasetId: string, tagName: string, snapshotId: string): SnapshotTagOutputs {
@@ -60,11 +63,11 @@ function toOutputs(datasetId: string, tagName: string, snapshotId: string): Snap
 }
 
 /**
- * The name is the key (compared as Domino does, exactly): a tag of that name already on
+ * The name is the key (compared exactly, like Domino does): a tag of that name already on
  * the dataset is refused before anything is sent (Domino would refuse it too), and what a
  * create made is recognised by the name pointing at the requested snapshot (in create
- * recovery, a tag that was not there before). `before` is the dataset as it is just
- * before (a remove's answer), when the caller has it: the first list is then not read.
+ * recovery, a tag that was not there before). `before` is the dataset just before (a
+ * remove's answer), when the caller has it: the first list is then not read.
  */
 function candidates(client: DominoClient, inputs: SnapshotTagInputs, before?: DatasetRwV1): Candidates<DatasetTag> {
   const { datasetId, tagName, snapshotId } = inputs;
@@ -107,6 +110,7 @@ async function addTag(client: DominoClient, inputs: SnapshotTagInputs, before?: 
 export const provider = defineProvider<SnapshotTagInputs, SnapshotTagOutputs>({
   kind: "SnapshotTag",
   schema: snapshotTagSchema,
+  computed: {},
   describe: (t) => `"${t.tagName}"`,
 
   async create({ client }, inputs) {
@@ -115,7 +119,7 @@ export const provider = defineProvider<SnapshotTagInputs, SnapshotTagOutputs>({
   },
 
   async read({ client }, id) {
-    const { datasetId, tagName } = splitId("SnapshotTag", id, ID_PARTS);
+    const { datasetId, tagName } = ids.split(id);
     // A dataset that is gone answers 404: so is the tag.
     const snapshotId = tagTarget(await client.datasets.getDataset(datasetId), tagName);
     return snapshotId === undefined ? undefined : toOutputs(datasetId, tagName, snapshotId);
@@ -128,31 +132,22 @@ export const provider = defineProvider<SnapshotTagInputs, SnapshotTagOutputs>({
    * without the tag) is the state the add starts from.
    */
   async update({ client }, _id, olds, news) {
-    let afterRemove: DatasetRwV1 | undefined;
-    try {
-      afterRemove = await removeTag(client, olds.datasetId, olds.tagName);
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
+    const afterRemove = await unlessNotFound(() => removeTag(client, olds.datasetId, olds.tagName));
     await addTag(client, { datasetId: olds.datasetId, tagName: olds.tagName, snapshotId: news.snapshotId }, afterRemove);
     return toOutputs(olds.datasetId, olds.tagName, news.snapshotId);
   },
 
   async delete({ client }, id, props) {
-    const { datasetId, tagName } = props.tagName ? props : splitId("SnapshotTag", id, ID_PARTS);
+    const { datasetId, tagName } = ids.of(id, props);
     await removeTag(client, datasetId, tagName);
   },
 
-  async locate({ client }, inputs) {
-    return locateWith(candidates(client, inputs), (t) => joinId(inputs.datasetId, t.tagName));
-  },
+  locate: async ({ client }, inputs) => locateWith(candidates(client, inputs), (t) => joinId(inputs.datasetId, t.tagName)),
 });
 
-export interface SnapshotTag extends OutputProperties<SnapshotTagOutputs> {}
-
 /**
- * A tag on a dataset snapshot. Id for `get`: `<datasetId>/<tagName>` (the tag name as is;
- * it may contain slashes).
+ * A tag on a dataset snapshot. Id for `get`: `<datasetId>/<tagName>` (the tag name
+ * unchanged; it may contain slashes).
  *
  * - Pointing the tag at another snapshot moves it in place (Domino has no documented way
  *   to re-point a name, so the tag is removed and added again: for a moment it does not
@@ -161,13 +156,4 @@ export interface SnapshotTag extends OutputProperties<SnapshotTagOutputs> {}
  * - A name the dataset already uses is not taken over: the create fails before anything
  *   is sent, naming the tag (take it over with `SnapshotTag.get`).
  */
-export class SnapshotTag extends DominoResource {
-  constructor(name: string, args: SnapshotTagArgs, opts?: pulumi.CustomResourceOptions) {
-    super({ module: "snapshot-tag", type: "SnapshotTag", outputs: outputNames(snapshotTagSchema, COMPUTED) }, name, args, opts);
-  }
-
-  /** An existing tag, by its id `<datasetId>/<tagName>`. */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, state?: SnapshotTagState, opts?: pulumi.CustomResourceOptions): SnapshotTag {
-    return new SnapshotTag(name, (state ?? {}) as SnapshotTagArgs, { ...opts, id });
-  }
-}
+export class SnapshotTag extends resourceClass<SnapshotTagArgs, SnapshotTagOutputs>("snapshot-tag", provider) {}

@@ -270,9 +270,32 @@ describe("connection check", () => {
     const client = new DominoClient(settingsFor(s.url, { "domino:requestTimeoutMs": "30000" }));
     const started = Date.now();
     const err = await client.verifyConnection().catch((e: unknown) => e);
-    expect(Date.now() - started).toBeLessThan(11_500);
-    expect((err as Error).message).toMatch(new RegExp(`^${s.url} did not answer within 10 s \\(3 attempts; last: TIMEOUT`));
+    expect(Date.now() - started).toBeLessThan(9_000);
+    expect((err as Error).message).toMatch(new RegExp(`^${s.url} did not answer within 8 s \\(3 attempts; last: no answer within 2\\.0 s\\); check domino:host`));
   }, 20_000);
+
+  it("says a refused connection was refused, naming the host and the fix", async () => {
+    // A port that was just free: nothing listens on it.
+    const probe = http.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const host = `http://127.0.0.1:${port}`;
+    const err = await new DominoClient(settingsFor(host)).verifyConnection().catch((e: unknown) => e);
+    expect((err as Error).message).toBe(
+      `${host} refused the connection (3 attempts; connect ECONNREFUSED 127.0.0.1:${port}); check domino:host, its port included, and that Domino is running`,
+    );
+  });
+
+  it("names a redirect instead of following it", async () => {
+    const s = await scriptedServer([(_req, res) => (res.writeHead(302, { Location: "https://sso.example.com/login" }), res.end())]);
+    servers.push(s);
+    const err = await new DominoClient(settingsFor(s.url)).verifyConnection().catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(
+      new RegExp(`^${s.url} answered HTTP 302 to GET /api/users/v1/self: the server redirects to https://sso\\.example\\.com/login, which is not followed`),
+    );
+    expect(s.seen).toEqual(["GET /api/users/v1/self"]);
+  });
 
   it("on Domino 5.3, proves the key with a one-item project list", async () => {
     const s = await scriptedServer([json(404, { error: "Not Found" }), json(200, { projects: [], metadata: {} })]);

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 import { DominoClient } from "../../provider/client/client";
 import { EnvironmentV1 } from "../../provider/client/environments";
 import { currentScope, runInScope } from "../../provider/client/scope";
@@ -10,12 +11,22 @@ import {
   EnvironmentRevision,
   EnvironmentRevisionComputed,
   EnvironmentRevisionOutputs,
+  EnvironmentVariable,
   provider as declared,
 } from "../../provider/resources/environment-revision";
 import { EmulatorFixture, useEmulator } from "../helpers/emulator";
 
-/** Inputs after check. */
-type CheckedRevision = Omit<EnvironmentRevisionOutputs, keyof EnvironmentRevisionComputed>;
+/** Inputs after check: the variables with their values (the outputs hold digests). */
+type CheckedRevision = Omit<EnvironmentRevisionOutputs, keyof EnvironmentRevisionComputed | "environmentVariables"> & {
+  environmentVariables: EnvironmentVariable[];
+};
+
+const sha256 = (value: string) => createHash("sha256").update(value, "utf8").digest("hex");
+
+/** The inputs as the outputs record them: each variable's value as its digest. */
+function recorded(inputs: CheckedRevision): Omit<EnvironmentRevisionOutputs, keyof EnvironmentRevisionComputed> {
+  return { ...inputs, environmentVariables: inputs.environmentVariables.map((v) => ({ key: v.key, valueSha256: sha256(v.value) })) };
+}
 
 // The kit defines every method, update included (the engine's type has them optional).
 const provider = declared as Required<typeof declared>;
@@ -129,7 +140,7 @@ describe("EnvironmentRevision check and diff", () => {
 
   it("replaces on any definition change, ignores the wait settings, and rebuilds a failed build", async () => {
     const inputs = await checked({ environmentId: ENV, image: "python:3.11" });
-    const olds: EnvironmentRevisionOutputs = { ...inputs, revisionId: "65f0e0000000000000000002", number: 2, status: "Succeeded" };
+    const olds: EnvironmentRevisionOutputs = { ...recorded(inputs), revisionId: "65f0e0000000000000000002", number: 2, status: "Succeeded" };
     expect(await provider.diff("", olds, inputs)).toEqual({ changes: false });
     expect(await provider.diff("", olds, { ...inputs, waitForBuild: false, buildTimeoutMinutes: 5 })).toEqual({ changes: false });
     expect(await provider.diff("", olds, { ...inputs, image: "python:3.12" })).toEqual({ changes: true, replaces: ["image"] });
@@ -139,9 +150,19 @@ describe("EnvironmentRevision check and diff", () => {
     });
     expect(await provider.diff("", olds, { ...inputs, environmentId: UNKNOWN })).toEqual({ changes: true, replaces: ["environmentId"] });
 
-    const failed = { ...olds, status: "Failed" };
+    // The outputs hold digests of the values: the inputs' values are compared by digest.
+    const withVar = await checked({ environmentId: ENV, image: "python:3.11", environmentVariables: [{ key: "A", value: "b" }] });
+    const oldsWithVar: EnvironmentRevisionOutputs = { ...olds, ...recorded(withVar) };
+    expect(await provider.diff("", oldsWithVar, withVar)).toEqual({ changes: false });
+    for (const environmentVariables of [[{ key: "A", value: "c" }], [{ key: "B", value: "b" }], [{ key: "A", value: UNKNOWN }], []]) {
+      expect(await provider.diff("", oldsWithVar, { ...withVar, environmentVariables })).toEqual({ changes: true, replaces: ["environmentVariables"] });
+    }
+
+    const failed: EnvironmentRevisionOutputs = { ...olds, status: "Failed" };
     expect(await provider.diff("", failed, inputs)).toEqual({ changes: true, replaces: ["status"] });
-    expect(await provider.diff("", { ...olds, status: "killed" }, inputs)).toEqual({ changes: true, replaces: ["status"] });
+    // A status recorded in another casing (state from a server that answers in lower case).
+    const killed = { ...olds, status: "killed" as EnvironmentRevisionOutputs["status"] };
+    expect(await provider.diff("", killed, inputs)).toEqual({ changes: true, replaces: ["status"] });
     expect(await provider.diff("", failed, { ...inputs, waitForBuild: false })).toEqual({ changes: false });
   });
 });
@@ -163,15 +184,28 @@ describe("EnvironmentRevision against Domino 6.3", () => {
     // The revisions shown before (so that a lost answer can be recovered with certainty),
     // the create, and one poll of the build.
     expect(await env.requestCounts()).toEqual({ total: 3, byRoute: { [POST_REVISION]: 1, [GET_ENVIRONMENT]: 2 } });
-    expect(outs).toEqual({ ...inputs, revisionId: expect.stringMatching(/^[0-9a-f]{24}$/), number: 2, status: "Succeeded" });
+    // The outputs hold the variable's key and a digest of its value, never the value: the
+    // SDK logs every resource's outputs in plaintext in a debug event of `pulumi up --json`.
+    expect(outs).toEqual({
+      ...inputs,
+      environmentVariables: [{ key: "API_TOKEN", valueSha256: sha256("s3cr3t-value") }],
+      revisionId: expect.stringMatching(/^[0-9a-f]{24}$/),
+      number: 2,
+      status: "Succeeded",
+    });
     expect(id).toBe(`${environmentId}/${outs.revisionId}`);
-    const { environmentVariables: _secret, ...rest } = outs;
-    expect(JSON.stringify(rest)).not.toContain("s3cr3t-value");
+    expect(JSON.stringify(outs)).not.toContain("s3cr3t-value");
 
     await env.resetRequestCounts();
     const read = await provider.read(id, outs);
     expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { [GET_ENVIRONMENT]: 1 } });
-    expect(read).toEqual({ id, props: outs, inputs });
+    expect(read).toEqual({ id, props: outs, inputs: recorded(inputs) });
+    expect(await provider.diff(id, read.props as EnvironmentRevisionOutputs, inputs)).toEqual({ changes: false });
+
+    // State written before digests holds the values in the outputs: a read records digests.
+    const before = { ...outs, environmentVariables: [{ key: "API_TOKEN", value: "s3cr3t-value" }] } as unknown as EnvironmentRevisionOutputs;
+    expect(await provider.diff(id, before, inputs)).toEqual({ changes: false });
+    expect((await provider.read(id, before)).props).toEqual(outs);
   });
 
   it("does not wait when asked not to", async () => {
@@ -192,8 +226,7 @@ describe("EnvironmentRevision against Domino 6.3", () => {
     expect(err.id).toBe(`${environmentId}/${err.properties.revisionId}`);
     expect(err.properties).toMatchObject({ status: "Failed", number: 2, __provider: "shim" });
     expect(err.message).not.toContain("s3cr3t-value");
-    const { environmentVariables: _secret, ...rest } = err.properties;
-    expect(JSON.stringify(rest)).not.toContain("s3cr3t-value");
+    expect(JSON.stringify(err.properties)).not.toContain("s3cr3t-value");
 
     expect(await provider.diff(err.id, recordedBy(err), inputs)).toEqual({
       changes: true,

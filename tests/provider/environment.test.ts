@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 import { activeClient } from "../../provider/config";
+import type { EnvironmentVariable } from "../../provider/kit/revisions";
 import { UNKNOWN } from "../../provider/kit/schema";
 import { Environment, EnvironmentComputed, EnvironmentOutputs, provider as declared } from "../../provider/resources/environment";
 import { EmulatorFixture, useEmulator } from "../helpers/emulator";
@@ -7,8 +9,17 @@ import { EmulatorFixture, useEmulator } from "../helpers/emulator";
 const ORG = "65f0c0000000000000000001";
 const ENVIRONMENTS = "/api/environments/beta/environments";
 
-/** Inputs after check. */
-type CheckedEnvironment = Omit<EnvironmentOutputs, keyof EnvironmentComputed>;
+/** Inputs after check: the variables with their values (the outputs hold digests). */
+type CheckedEnvironment = Omit<EnvironmentOutputs, keyof EnvironmentComputed | "environmentVariables"> & {
+  environmentVariables: EnvironmentVariable[];
+};
+
+const sha256 = (value: string) => createHash("sha256").update(value, "utf8").digest("hex");
+
+/** The inputs as the outputs record them: each variable's value as its digest. */
+function recorded(inputs: CheckedEnvironment): Omit<EnvironmentOutputs, keyof EnvironmentComputed> {
+  return { ...inputs, environmentVariables: inputs.environmentVariables.map((v) => ({ key: v.key, valueSha256: sha256(v.value) })) };
+}
 
 // The kit defines the methods the engine's type has optional (Environment has no update).
 const provider = declared as Required<Omit<typeof declared, "update">>;
@@ -115,7 +126,7 @@ describe("Environment check and diff", () => {
   it("replaces for environment fields and ignores first-revision fields", async () => {
     const inputs = await checked({ name: "py", image: "python:3.11" });
     const olds = {
-      ...inputs,
+      ...recorded(inputs),
       ownerId: "65f0a0000000000000000001",
       ownerUsername: "admin",
       ownerType: "Individual",
@@ -145,7 +156,7 @@ describe("Environment check and diff", () => {
 
   it("warns, naming the fields but no values, when first-revision inputs change", async () => {
     const inputs = await checked({ name: "py", image: "python:3.11", environmentVariables: [{ key: "TOKEN", value: "old-s3cr3t" }] });
-    const olds = { ...inputs, ownerId: "65f0a0000000000000000001", firstRevisionId: "65f0e0000000000000000001" } as EnvironmentOutputs;
+    const olds = { ...recorded(inputs), ownerId: "65f0a0000000000000000001", firstRevisionId: "65f0e0000000000000000001" } as EnvironmentOutputs;
     const warned = captureWarnings();
     try {
       const changed = { ...inputs, image: "python:3.12", environmentVariables: [{ key: "TOKEN", value: "new-s3cr3t" }] };
@@ -159,6 +170,10 @@ describe("Environment check and diff", () => {
       expect(await provider.diff("", olds, inputs)).toEqual({ changes: false });
       expect(await provider.diff("", olds, { ...inputs, image: UNKNOWN, environmentVariables: [{ key: "TOKEN", value: UNKNOWN }] })).toEqual({ changes: false });
       expect(await provider.diff("", olds, { ...changed, name: "py2" })).toEqual({ changes: true, replaces: ["name"] });
+      // State written before digests held the values: compared by digest all the same.
+      expect(await provider.diff("", { ...olds, environmentVariables: inputs.environmentVariables } as unknown as EnvironmentOutputs, inputs)).toEqual({
+        changes: false,
+      });
       expect(warned.lines).toEqual([]);
     } finally {
       warned.restore();
@@ -189,6 +204,7 @@ describe("Environment against Domino 6.3", () => {
     });
     expect(outs).toEqual({
       ...inputs,
+      environmentVariables: [{ key: "TOKEN", valueSha256: sha256("s3cr3t-value") }],
       ownerId: env.emulator.users.admin.id,
       ownerUsername: "admin",
       ownerType: "Individual",
@@ -197,17 +213,20 @@ describe("Environment against Domino 6.3", () => {
       latestRevisionNumber: 1,
       latestRevisionStatus: "Queued",
     });
-    // The value is in environmentVariables (stored as a secret) and nowhere else.
-    const { environmentVariables: _secret, ...rest } = outs;
-    expect(JSON.stringify(rest)).not.toContain("s3cr3t-value");
+    // The outputs hold the variable's key and a digest of its value, never the value: the
+    // SDK logs every resource's outputs in plaintext in a debug event of `pulumi up --json`.
+    expect(JSON.stringify(outs)).not.toContain("s3cr3t-value");
 
     await env.resetRequestCounts();
     const read = await provider.read(id, outs);
     expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { "GET /api/environments/v1/environments/{environmentId}": 1 } });
     // The build moves on meanwhile (in the emulator it takes 200 ms).
     expect(read.props).toEqual({ ...outs, latestRevisionStatus: expect.stringMatching(/^(Queued|Building|Succeeded)$/) });
-    expect(read.inputs).toEqual(inputs);
+    expect(read.inputs).toEqual(recorded(inputs));
     expect(await provider.diff(id, read.props as EnvironmentOutputs, inputs)).toEqual({ changes: false });
+    // State written before digests holds the values in the outputs: a read records digests.
+    const before = { ...outs, environmentVariables: inputs.environmentVariables } as unknown as EnvironmentOutputs;
+    expect((await provider.read(id, before)).props).toEqual({ ...outs, latestRevisionStatus: expect.any(String) });
   });
 
   it("reads by id alone, as Environment.get does", async () => {

@@ -2,7 +2,7 @@
  * The emulator for the end-to-end tests, and raw Domino API calls made outside Pulumi:
  * out-of-band changes, and a census of what is still active after `destroy`.
  */
-import { RunningEmulator, startEmulator } from "../../../emulator";
+import { EmulatorOptions, RunningEmulator, startEmulator } from "../../../emulator";
 
 export interface E2eEmulator {
   readonly emulator: RunningEmulator;
@@ -22,8 +22,9 @@ export interface Census {
   organizations: string[];
 }
 
-export async function startE2eEmulator(): Promise<E2eEmulator> {
-  const emulator = await startEmulator({ buildDurationMs: 300, snapshotDurationMs: 200 });
+/** `options` (e.g. `adminApiKey`, to tell two deployments' keys apart) go to the emulator. */
+export async function startE2eEmulator(options: EmulatorOptions = {}): Promise<E2eEmulator> {
+  const emulator = await startEmulator({ buildDurationMs: 300, snapshotDurationMs: 200, ...options });
   const adminKey = emulator.users.admin.apiKey;
 
   const api: E2eEmulator["api"] = async (method, path, body, opts = {}) => {

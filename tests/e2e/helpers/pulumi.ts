@@ -155,8 +155,10 @@ function parseEvents(stdout: string): Outcome {
 }
 
 export interface ProjectOptions {
-  /** Directory under examples/. */
+  /** Directory under examples/ (also names the temporary directory). */
   example: string;
+  /** A program directory elsewhere to copy instead of examples/<example> (e.g. tests/reliability/stack). */
+  sourceDir?: string;
   stack?: string;
   /** Stack config to set; `secret: true` sets it with --secret. */
   config?: Record<string, string | { value: string; secret: true }>;
@@ -221,7 +223,7 @@ export class PulumiProject {
   /** Copies the example, links node_modules, creates the stack and sets its config. */
   static async create(options: ProjectOptions): Promise<PulumiProject> {
     const project = PulumiProject.prepare(options.example, (programDir) => {
-      copyDir(path.join(REPO_ROOT, "examples", options.example), programDir, new Set(options.exclude ?? []));
+      copyDir(options.sourceDir ?? path.join(REPO_ROOT, "examples", options.example), programDir, new Set(options.exclude ?? []));
       fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(programDir, "node_modules"), "dir");
     });
     await project.initStack(options.stack ?? "e2e", options.config);
