@@ -137,7 +137,11 @@ export async function recoverStack(opts: RecoverOptions): Promise<RecoveryOutcom
       outcomes.push({ urn: op.resource.urn, kind, outcome: "ambiguous", ids: [], detail: (err as Error).message });
       continue;
     }
-    looked.push({ op, kind, module: mod, free: found.filter((f) => !held.get(op.resource.type)?.has(f.id.toLowerCase())) });
+    // An environment's revision 1 is made by the environment's own create, never by an
+    // EnvironmentRevision: held by the Environment, though not under this type.
+    const ownedElsewhere = (f: Located<Record<string, unknown>>) => kind === "EnvironmentRevision" && f.outs.number === 1;
+    const free = found.filter((f) => !held.get(op.resource.type)?.has(f.id.toLowerCase()) && !ownedElsewhere(f));
+    looked.push({ op, kind, module: mod, free });
   }
   const wantedBy = new Map<string, string[]>();
   for (const l of looked) {

@@ -106,6 +106,15 @@ describe("pulumi-domino recover", () => {
     expect((await revisionProvider.diff(recorded.id, recorded.outputs as never, inputs)).replaces ?? []).toEqual([]);
   });
 
+  it("does not take an environment's first revision, which the environment's create made, for an interrupted revision create", async () => {
+    const environmentId = await environment();
+    const inputs = (await revisionProvider.check({}, { environmentId, image: "python:3.12", dockerfileInstructions: "RUN c" })).inputs!;
+    stack.write({ resources: [], pending_operations: [pendingCreate("EnvironmentRevision", "rev", inputs as unknown as Record<string, unknown>)] });
+
+    expect(summary(await recover())).toEqual(["rev nothing-made"]);
+    expect(stack.read()).toEqual({ resources: [], pending_operations: [] });
+  });
+
   it("leaves two revisions of one environment unresolved when Domino cannot tell which create made the one it shows", async () => {
     const environmentId = await environment();
     const a = (await revisionProvider.check({}, { environmentId, image: "python:3.12", dockerfileInstructions: "RUN a" })).inputs!;
