@@ -111,8 +111,13 @@ describe("datasets", () => {
       const res = await api.call("GET", `/api/datasetrw/v1/snapshots/${snap.body.snapshot.id}`, { as: "alice" });
       return res.body.snapshot.status === "active" ? true : undefined;
     });
-    const failed = await api.call("GET", `/api/datasetrw/v1/snapshots/${failing.body.snapshot.id}`, { as: "alice" });
-    expect(failed.body.snapshot.status).toBe("failed");
+    // Each snapshot settles on its own timer; wait for this one to leave "pending" rather than
+    // assume it settled together with the first.
+    const failedStatus = await eventually(async () => {
+      const res = await api.call("GET", `/api/datasetrw/v1/snapshots/${failing.body.snapshot.id}`, { as: "alice" });
+      return res.body.snapshot.status === "pending" ? undefined : res.body.snapshot.status;
+    });
+    expect(failedStatus).toBe("failed");
 
     for (let i = 0; i < 10; i++) await api.call("POST", base, { as: "alice", body: { relativeFilePaths: [] } });
     const page1 = await api.call("GET", base, { as: "alice" });
