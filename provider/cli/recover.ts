@@ -55,14 +55,40 @@ function moduleFor(module: string): ResourceModule {
  * ("update", e.g. a project's status, set by a second call after the create) are not among
  * them: whether the interrupted create got that far is unknown.
  */
-function createTimeFields(mod: ResourceModule, kind: string): Set<string> {
-  const schema = mod[`${kind.charAt(0).toLowerCase()}${kind.slice(1)}Schema`] as Record<string, { onChange?: string }> | undefined;
+interface RecordedRule {
+  onChange?: string;
+  /** The form the outputs record the value in (a digest in place of a secret value). */
+  recordedAs?: (value: unknown) => unknown;
+}
+
+function schemaOf(mod: ResourceModule, kind: string): Record<string, RecordedRule> {
+  return (mod[`${kind.charAt(0).toLowerCase()}${kind.slice(1)}Schema`] as Record<string, RecordedRule> | undefined) ?? {};
+}
+
+function createTimeFields(schema: Record<string, RecordedRule>): Set<string> {
   const fields = new Set<string>();
-  for (const [field, rule] of Object.entries(schema ?? {})) if (rule?.onChange === "replace" || rule?.onChange === "ignore") fields.add(field);
+  for (const [field, rule] of Object.entries(schema)) if (rule?.onChange === "replace" || rule?.onChange === "ignore") fields.add(field);
   return fields;
 }
 
-const isSecret = (v: unknown) => !!v && typeof v === "object" && "4dabf18193072939515e22adb298388d" in (v as object);
+/** The signature the state's JSON marks a secret with (`{ [SECRET_SIG]: SECRET_VALUE, ciphertext | plaintext }`). */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+const isSecret = (v: unknown) => !!v && typeof v === "object" && SECRET_SIG in (v as object);
+
+/** A value of `stack export --show-secrets` with its secrets unwrapped (they are `{sig, plaintext}` there). */
+function revealed(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(revealed);
+  if (!value || typeof value !== "object") return value;
+  const obj = value as Record<string, unknown>;
+  if (isSecret(obj)) return typeof obj.plaintext === "string" ? revealed(JSON.parse(obj.plaintext)) : obj;
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, revealed(v)]));
+}
+
+/** A secret for `stack import` to encrypt with the stack's own secrets provider. */
+function secretForImport(value: unknown): Record<string, unknown> {
+  return { [SECRET_SIG]: SECRET_VALUE, plaintext: JSON.stringify(value) };
+}
 
 /**
  * The resource entry for a recovered object: the pending create's entry with the id and
@@ -71,13 +97,27 @@ const isSecret = (v: unknown) => !!v && typeof v === "object" && "4dabf181930729
  * the create itself set (a revision's definition, a snapshot's paths) is taken from the
  * create's inputs, as the create would have recorded it: the object was found as one
  * made with them, and without them the next `pulumi up` would replace it (and, for kinds
- * Domino cannot delete, leave it behind).
+ * Domino cannot delete, leave it behind). A field the outputs record in another form (an
+ * environment's variables: digests, not values) is recorded in that form, as a secret when
+ * its input is one, exactly as the create would have recorded it.
  */
-function recordedResource(pending: StateResource, found: Located<Record<string, unknown>>, createTime: Set<string>): StateResource {
+function recordedResource(
+  pending: StateResource,
+  plainInputs: Record<string, unknown>,
+  found: Located<Record<string, unknown>>,
+  schema: Record<string, RecordedRule>,
+): StateResource {
+  const createTime = createTimeFields(schema);
   const outputs: Record<string, unknown> = { ...found.outs };
   for (const [key, value] of Object.entries(pending.inputs ?? {})) {
     if (key === "__provider") continue;
-    if (isSecret(value) || (createTime.has(key) && outputs[key] === undefined && value !== undefined)) outputs[key] = value;
+    const recordedAs = schema[key]?.recordedAs;
+    if (recordedAs && value !== undefined && (createTime.has(key) || isSecret(value))) {
+      const recorded = recordedAs(plainInputs[key]);
+      outputs[key] = isSecret(value) ? secretForImport(recorded) : recorded;
+    } else if (isSecret(value) || (createTime.has(key) && outputs[key] === undefined && value !== undefined)) {
+      outputs[key] = value;
+    }
   }
   if (pending.inputs?.__provider !== undefined) outputs.__provider = pending.inputs.__provider;
   return { ...pending, id: found.id, outputs };
@@ -117,6 +157,7 @@ export async function recoverStack(opts: RecoverOptions): Promise<RecoveryOutcom
     kind: string;
     module: ResourceModule;
     free: Located<Record<string, unknown>>[];
+    inputs: Record<string, unknown>;
   }
   const looked: Looked[] = [];
   for (const op of pending) {
@@ -127,7 +168,7 @@ export async function recoverStack(opts: RecoverOptions): Promise<RecoveryOutcom
       if (module) outcomes.push({ urn: op.resource.urn, kind, outcome: "left", ids: [], detail: `pending ${op.type}: the next pulumi up reconciles it` });
       continue;
     }
-    const inputs = plainPending.find((p) => p.resource.urn === op.resource.urn && p.type === op.type)?.resource.inputs ?? {};
+    const inputs = revealed(plainPending.find((p) => p.resource.urn === op.resource.urn && p.type === op.type)?.resource.inputs ?? {}) as Record<string, unknown>;
     const mod = moduleFor(module);
     let found: Located<Record<string, unknown>>[];
     try {
@@ -141,7 +182,7 @@ export async function recoverStack(opts: RecoverOptions): Promise<RecoveryOutcom
     // EnvironmentRevision: held by the Environment, though not under this type.
     const ownedElsewhere = (f: Located<Record<string, unknown>>) => kind === "EnvironmentRevision" && f.outs.number === 1;
     const free = found.filter((f) => !held.get(op.resource.type)?.has(f.id.toLowerCase()) && !ownedElsewhere(f));
-    looked.push({ op, kind, module: mod, free });
+    looked.push({ op, kind, module: mod, free, inputs });
   }
   const wantedBy = new Map<string, string[]>();
   for (const l of looked) {
@@ -150,7 +191,7 @@ export async function recoverStack(opts: RecoverOptions): Promise<RecoveryOutcom
       wantedBy.set(key, [...(wantedBy.get(key) ?? []), l.op.resource.urn]);
     }
   }
-  for (const { op, kind, module, free } of looked) {
+  for (const { op, kind, module, free, inputs } of looked) {
     const rivals = new Set(free.flatMap((f) => wantedBy.get(`${op.resource.type}|${f.id.toLowerCase()}`) ?? []).filter((u) => u !== op.resource.urn));
     if (rivals.size > 0) {
       keep.push(op);
@@ -164,7 +205,7 @@ export async function recoverStack(opts: RecoverOptions): Promise<RecoveryOutcom
           "and Domino shows nothing that tells which made which; check in Domino, record each with its resource's `get` or delete it, and run recover again",
       });
     } else if (free.length === 1) {
-      added.push(recordedResource(op.resource, free[0], createTimeFields(module, kind)));
+      added.push(recordedResource(op.resource, inputs, free[0], schemaOf(module, kind)));
       hold(op.resource.type, free[0].id);
       outcomes.push({ urn: op.resource.urn, kind, outcome: "recorded", ids: [free[0].id] });
     } else if (free.length === 0) {

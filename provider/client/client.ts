@@ -56,17 +56,24 @@ interface ServerFacts {
 
 /** Raised when the deployment cannot be reached or refuses the credentials. */
 export class DominoConnectionError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The failed call behind it, for callers that word a refused key their own way. */
+    readonly underlying?: unknown,
+  ) {
     super(message);
     this.name = "DominoConnectionError";
   }
 }
 
 /** The connection check's bound: a broken connection must fail `preview` quickly. */
-// Three attempts of 2 s with the default backoff between them fit in the deadline; with
-// the CLI's own start-up, a host that never answers fails `preview` within about 12 s.
+// Three unanswered attempts of 2 s with the default backoff between them fit in the deadline;
+// with the CLI's own start-up, a host that never answers fails `preview` within about 12 s.
+// A host that answers 5xx (a gateway while Domino restarts) gets up to six attempts in the
+// same deadline: a passing blip must not fail a preview.
 const CHECK_DEADLINE_MS = 8_000;
-const CHECK_ATTEMPTS = 3;
+const CHECK_ATTEMPTS = 6;
+const CHECK_UNANSWERED = 3;
 const CHECK_ATTEMPT_TIMEOUT_MS = 2_000;
 
 /** Node's codes for a TLS certificate it cannot trust (an unknown or private CA, a self-signed certificate). */
@@ -133,7 +140,7 @@ export class DominoClient {
    */
   private probe(bounded: boolean): Promise<ServerFacts> {
     if (!this.facts) {
-      const limits = bounded ? { deadlineMs: CHECK_DEADLINE_MS, maxAttempts: CHECK_ATTEMPTS, attemptTimeoutMs: CHECK_ATTEMPT_TIMEOUT_MS } : undefined;
+      const limits = bounded ? { deadlineMs: CHECK_DEADLINE_MS, maxAttempts: CHECK_ATTEMPTS, maxUnanswered: CHECK_UNANSWERED, attemptTimeoutMs: CHECK_ATTEMPT_TIMEOUT_MS } : undefined;
       const pending = (async (): Promise<ServerFacts> => {
         try {
           const res = await this.core.call<{ user: CurrentUser }>({
@@ -186,15 +193,24 @@ export class DominoClient {
             (this.settings.authStyle === "apiKey"
               ? "check the key, or set domino:authStyle bearer if it is an access token"
               : "check the token, or set domino:authStyle apiKey if it is an account API key"),
+          err,
         );
       }
-      if (err instanceof DominoNetworkError) throw new DominoConnectionError(unreachable(host, err));
+      if (err instanceof DominoNetworkError) throw new DominoConnectionError(unreachable(host, err), err);
       if (err instanceof DominoApiError && err.status >= 300 && err.status < 400) {
-        throw new DominoConnectionError(`${host} answered HTTP ${err.status} to ${err.method} ${err.path}: ${err.dominoMessage}`);
+        throw new DominoConnectionError(`${host} answered HTTP ${err.status} to ${err.method} ${err.path}: ${err.dominoMessage}`, err);
+      }
+      if (err instanceof DominoApiError && err.status >= 500) {
+        throw new DominoConnectionError(
+          `${host} is failing (HTTP ${err.status} from ${err.method} ${err.path}: ${err.dominoMessage}; ${err.attempts} attempt${err.attempts === 1 ? "" : "s"}); ` +
+            "Domino or a gateway in front of it is down or restarting: retry later",
+          err,
+        );
       }
       if (err instanceof DominoApiError) {
         throw new DominoConnectionError(
           `${host} does not answer like a Domino API (HTTP ${err.status} from ${err.method} ${err.path}: ${err.dominoMessage}); check domino:host`,
+          err,
         );
       }
       throw err;

@@ -40,7 +40,14 @@ export interface CallOptions {
    */
   idempotent?: boolean;
   /** Overrides for a short, bounded call (the connection check). */
-  limits?: { deadlineMs?: number; maxAttempts?: number; attemptTimeoutMs?: number };
+  limits?: {
+    deadlineMs?: number;
+    /** Attempts in all, not counting those a 429 turned away (the deadline bounds those). */
+    maxAttempts?: number;
+    /** Of those, how many may get no answer at all (a silent or refusing host): fewer than answered failures. */
+    maxUnanswered?: number;
+    attemptTimeoutMs?: number;
+  };
 }
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
@@ -74,7 +81,11 @@ export function parseRetryAfter(header: string | null, now = Date.now()): number
   return undefined;
 }
 
-/** Delay before retry number `attempt` (0-based): full jitter, at least what the server asked for. */
+/**
+ * Delay before retry number `attempt` (0-based): full jitter; after a `Retry-After`, what the
+ * server asked for plus up to one base delay of jitter, so that parallel callers turned away
+ * together do not all come back in the same millisecond.
+ */
 export function backoffDelay(
   attempt: number,
   settings: Pick<DominoSettings, "retryBaseDelayMs" | "retryMaxDelayMs">,
@@ -83,7 +94,7 @@ export function backoffDelay(
 ): number {
   const exp = Math.min(settings.retryMaxDelayMs, settings.retryBaseDelayMs * 2 ** attempt);
   const jittered = Math.floor(random() * exp);
-  if (retryAfterMs !== undefined) return Math.min(settings.retryMaxDelayMs, Math.max(retryAfterMs, jittered));
+  if (retryAfterMs !== undefined) return Math.min(settings.retryMaxDelayMs, retryAfterMs + Math.floor(random() * settings.retryBaseDelayMs));
   return jittered;
 }
 
@@ -102,6 +113,12 @@ type Attempt =
 /** Sends requests for one deployment. Built once per deployment by `DominoClient`. */
 export class RequestCore {
   private readonly agent: http.Agent;
+  private sent = 0;
+
+  /** HTTP requests sent so far, retries included: what a command reports a run cost. */
+  get requestsSent(): number {
+    return this.sent;
+  }
 
   constructor(readonly settings: DominoSettings) {
     const isHttp = new URL(settings.host).protocol === "http:";
@@ -124,6 +141,7 @@ export class RequestCore {
     }
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
+    this.sent++;
     const started = Date.now();
     try {
       const response = await fetch(url.toString(), {
@@ -158,6 +176,11 @@ export class RequestCore {
     const started = Date.now();
     const deadline = opts.limits?.deadlineMs !== undefined ? started + opts.limits.deadlineMs : (scope?.deadline ?? started + this.settings.operationTimeoutMs);
     const maxAttempts = opts.limits?.maxAttempts ?? this.settings.maxRetries + 1;
+    const maxUnanswered = opts.limits?.maxUnanswered ?? maxAttempts;
+    // A 429 is the server pacing us, not a failure: it does not use up an attempt, and only
+    // the deadline bounds how long we follow its Retry-After.
+    let rateLimited = 0;
+    let unanswered = 0;
     const attemptTimeoutMs = Math.min(this.settings.requestTimeoutMs, opts.limits?.attemptTimeoutMs ?? Infinity);
     const where = `${opts.method} ${opts.path}`;
 
@@ -204,6 +227,7 @@ export class RequestCore {
         retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
         // 429 means the server turned the request away before doing anything.
         provedNothingDone = response.status === 429;
+        if (response.status === 429) rateLimited++;
       } else {
         failure = new DominoNetworkError({
           operation: opts.operation,
@@ -216,16 +240,18 @@ export class RequestCore {
           maybeCommitted: opts.method === "POST" && !result.refused,
         });
         provedNothingDone = result.refused;
+        unanswered++;
       }
 
       if (!idempotent && !provedNothingDone) throw failure;
       const delay = backoffDelay(n, this.settings, retryAfterMs);
       const elapsed = Date.now() - started;
-      if (attempts >= maxAttempts || Date.now() + delay >= deadline) {
+      if (attempts - rateLimited >= maxAttempts || unanswered >= maxUnanswered || Date.now() + delay >= deadline) {
         throw failure.withGiveUp(`gave up after ${attempts} attempt${attempts === 1 ? "" : "s"} in ${seconds(elapsed)}`);
       }
       const why = failure instanceof DominoApiError ? `HTTP ${failure.status}` : (failure as DominoNetworkError).code;
-      scope?.progress(`${opts.operation} (${where}) got ${why}; retrying in ${seconds(delay)} (attempt ${attempts + 1} of ${maxAttempts})`);
+      const next = failure instanceof DominoApiError && failure.status === 429 ? "rate limited" : `attempt ${attempts - rateLimited + 1} of ${maxAttempts}`;
+      scope?.progress(`${opts.operation} (${where}) got ${why}; retrying in ${seconds(delay)} (${next})`);
       await sleep(delay);
     }
   }

@@ -13,6 +13,10 @@
  * Exactly one such object: it is the one. None: nothing was made, and the create is sent
  * again. Several: the create fails and names them, instead of guessing.
  *
+ * "No other resource made it" holds only for answers already received, so for kinds
+ * without a natural key, sibling creates that could be taken for one another (a lane: the
+ * snapshots of a dataset, the revisions of an environment) are sent one at a time.
+ *
  * For kinds with a natural key (a name unique in its parent), an object with that key in
  * the first list means the name is taken: the create fails before sending anything,
  * naming the object (take it over explicitly instead).
@@ -46,6 +50,13 @@ export interface Candidates<T> {
   readonly takenHint?: string;
   /** The kind, for claims: e.g. "goal". */
   readonly kind: string;
+  /**
+   * For kinds without a natural key: what sibling creates that could be taken for one
+   * another share (the parent, or the parent and title). Creates in one lane are sent one at
+   * a time from this process, so that after a lost answer a new unclaimed object was made
+   * by this create, not by a sibling whose own answer is still on its way.
+   */
+  readonly lane?: string;
 }
 
 export interface CreateOnce<T> extends Candidates<T> {
@@ -116,8 +127,28 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** Creates in flight per lane (deployment, kind, lane): each waits for the one before it. */
+const lanes = new Map<string, Promise<unknown>>();
+
+async function inLane<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const previous = lanes.get(key) ?? Promise.resolve();
+  const mine = previous.catch(() => undefined).then(fn);
+  const settled = mine.catch(() => undefined);
+  lanes.set(key, settled);
+  try {
+    return await mine;
+  } finally {
+    if (lanes.get(key) === settled) lanes.delete(key);
+  }
+}
+
 /** Sends a create so that it makes exactly one object, recovering a lost answer with certainty. */
 export async function createOnce<T>(spec: CreateOnce<T>): Promise<T> {
+  if (spec.lane === undefined) return createOnceNow(spec);
+  return inLane(claimKey(spec.settings.host, spec.kind, spec.lane), () => createOnceNow(spec));
+}
+
+async function createOnceNow<T>(spec: CreateOnce<T>): Promise<T> {
   const { host } = spec.settings;
   const scope = currentScope();
   const before = spec.list ? await spec.list() : undefined;

@@ -9,7 +9,7 @@
  * provider's settings, without touching the process's configuration.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DominoClient } from "../client/client";
+import { DominoClient, DominoConnectionError } from "../client/client";
 import { DominoApiError } from "../client/errors";
 import { activeClient, clientForValues, configureFromValues, SETTINGS_KEYS } from "../config";
 import { Provider, providerSettings } from "../kit/provider";
@@ -116,12 +116,16 @@ export async function runLookup<T>(lookup: string, fn: (client: DominoClient) =>
   try {
     provider = explicitProvider(lookup, opts);
     client = provider ? await providerClient(lookup, provider) : await lookupClient();
+    // The same bounded check as the provider's: a silent host fails a preview's lookup in
+    // seconds, not after the whole retry budget. Done once per client.
+    await client.verifyConnection();
     return await fn(client);
   } catch (err) {
     if (pulumi.RunError.isInstance(err)) throw err;
     const name = provider && providerSettings(provider).name;
-    if (client && err instanceof DominoApiError && (err.status === 401 || err.status === 403)) {
-      throw lookupError(lookup, refusedKey(client, err, name));
+    const refused = err instanceof DominoConnectionError ? err.underlying : err;
+    if (client && refused instanceof DominoApiError && (refused.status === 401 || refused.status === 403)) {
+      throw lookupError(lookup, refusedKey(client, refused, name));
     }
     throw lookupError(lookup, err instanceof Error ? err.message : String(err));
   }

@@ -93,28 +93,6 @@ async function settle(client: DominoClient, id: string, outs: DatasetSnapshotOut
 }
 
 /**
- * Snapshot creates of one dataset in this process, one at a time. A snapshot has nothing
- * to recognise it by but being new (Domino does not say which paths a snapshot holds), so
- * while one create of a dataset is between its first list and its answer, no other create
- * of that dataset is sent from here: after a lost answer, a new snapshot that no resource
- * here has claimed was made by this create, not by a sibling still waiting for its own.
- */
-const creating = new Map<string, Promise<unknown>>();
-
-async function oneAtATime<T>(datasetId: string, fn: () => Promise<T>): Promise<T> {
-  const key = datasetId.toLowerCase();
-  const previous = creating.get(key) ?? Promise.resolve();
-  const mine = previous.catch(() => undefined).then(fn);
-  const settled = mine.catch(() => undefined);
-  creating.set(key, settled);
-  try {
-    return await mine;
-  } finally {
-    if (creating.get(key) === settled) creating.delete(key);
-  }
-}
-
-/**
  * Snapshots have no natural key (snapshots of the same paths may repeat), and Domino does
  * not answer with a snapshot's paths: what a create made is recognised by being a snapshot
  * of the dataset made by this caller (where Domino says who the caller is: 5.9.1 and later)
@@ -129,6 +107,8 @@ async function candidates(client: DominoClient, inputs: CheckedDatasetSnapshot):
     settings: client.settings,
     list: () => listSnapshots(client, inputs.datasetId),
     idOf: (s) => s.id,
+    // Nothing tells two new snapshots of a dataset apart: their creates go one at a time.
+    lane: inputs.datasetId,
     matches: (s) => (!self || !s.creatorId || sameId(s.creatorId, self.id)) && !isGoingAway(canonicalStatus(s.status)),
   };
 }
@@ -144,9 +124,7 @@ export const provider = defineProvider<CheckedDatasetSnapshot, DatasetSnapshotOu
 
   async create({ client }, inputs) {
     const spec = await candidates(client, inputs);
-    const snapshot = await oneAtATime(inputs.datasetId, () =>
-      createOnce<SnapshotV1>({ ...spec, send: () => client.datasets.createSnapshot(inputs.datasetId, inputs.relativeFilePaths) }),
-    );
+    const snapshot = await createOnce<SnapshotV1>({ ...spec, send: () => client.datasets.createSnapshot(inputs.datasetId, inputs.relativeFilePaths) });
     const id = joinId(inputs.datasetId, snapshot.id);
     const outs = toOutputs(snapshot, {
       datasetId: inputs.datasetId,

@@ -137,7 +137,10 @@ function candidates(client: DominoClient, inputs: CheckedRevision): Candidates<S
       return shownRevisions(env).map((r) => ({ ...r, latest: sameId(r.id, env.latestRevision?.id) }));
     },
     idOf: (r) => r.id,
-    matches: (r) => r.latest === true && mayBeDefinition(r.availableTools, inputs),
+    // A sibling's revision becomes the latest too: revisions of one environment go one at a time.
+    lane: inputs.environmentId,
+    // Revision 1 is the environment's own (made with it), never one an EnvironmentRevision made.
+    matches: (r) => r.latest === true && r.number > 1 && mayBeDefinition(r.availableTools, inputs),
   };
 }
 

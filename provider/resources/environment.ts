@@ -122,6 +122,8 @@ function candidates(client: DominoClient, inputs: CheckedEnvironment): Candidate
     settings: client.settings,
     list: () => collectPages((offset, limit) => client.environments.listEnvironmentsPage(offset, limit)),
     idOf: (e) => e.id,
+    // Environments of one name cannot be told apart by a list: their creates go one at a time.
+    lane: inputs.name,
     matches: (e) =>
       e.name === inputs.name &&
       visibilityOf(e) === inputs.visibility &&

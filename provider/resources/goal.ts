@@ -72,6 +72,8 @@ async function candidates(client: DominoClient, inputs: CheckedGoal): Promise<Ca
     settings: client.settings,
     list: goalList ? () => client.projects.listGoals(inputs.projectId) : undefined,
     idOf: (g) => g.id,
+    // Goals of one title in one project cannot be told apart: their creates go one at a time.
+    lane: `${inputs.projectId}/${inputs.title}`,
     matches: (g) => g.title === inputs.title && (g.description ?? "") === inputs.description,
   };
 }

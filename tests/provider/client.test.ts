@@ -113,6 +113,20 @@ describe("request core against a scripted server", () => {
     expect(parseRetryAfter("soon")).toBeUndefined();
     expect(backoffDelay(3, { retryBaseDelayMs: 100, retryMaxDelayMs: 500 }, undefined, () => 0.999)).toBe(499);
     expect(backoffDelay(0, { retryBaseDelayMs: 100, retryMaxDelayMs: 500 }, 300, () => 0)).toBe(300);
+    // Callers turned away together spread out by up to one base delay after what was asked.
+    expect(backoffDelay(0, { retryBaseDelayMs: 100, retryMaxDelayMs: 500 }, 300, () => 0.5)).toBe(350);
+    expect(backoffDelay(0, { retryBaseDelayMs: 100, retryMaxDelayMs: 500 }, 3000, () => 0.5)).toBe(500);
+  });
+
+  it("does not count 429 answers against the attempts: a sustained rate limit only slows a call down", async () => {
+    // Ten 429s, then two 503s, then success: with maxRetries 2 (3 attempts) the 429s must not use them up.
+    const s = await serve([...Array.from({ length: 10 }, () => json(429, {}, { "Retry-After": "0" })), json(503, {}), json(503, {}), json(200, { ok: true })]);
+    const core = new RequestCore(settingsFor(s.url, { "domino:maxRetries": "2" }));
+    await expect(get(core)).resolves.toEqual({ ok: true });
+    expect(s.seen).toHaveLength(13);
+    // Without the 429s the same three failures exhaust the attempts.
+    const t = await serve([json(503, {}), json(503, {}), json(503, {}), json(200, { ok: true })]);
+    await expect(get(new RequestCore(settingsFor(t.url, { "domino:maxRetries": "2" })))).rejects.toThrow(/gave up after 3 attempts/);
   });
 
   it("gives up after the configured retries, naming operation, status, Domino's message, attempts and time", async () => {
@@ -273,6 +287,21 @@ describe("connection check", () => {
     expect(Date.now() - started).toBeLessThan(9_000);
     expect((err as Error).message).toMatch(new RegExp(`^${s.url} did not answer within 8 s \\(3 attempts; last: no answer within 2\\.0 s\\); check domino:host`));
   }, 20_000);
+
+  it("rides out a gateway's 5xx blip within its bound, and says a failing host is failing", async () => {
+    const blip = await scriptedServer([json(503, {}), json(502, {}), json(503, {}), json(200, { user: { id: "u1", userName: "alice" } })]);
+    servers.push(blip);
+    await expect(new DominoClient(settingsFor(blip.url)).verifyConnection()).resolves.toBeUndefined();
+    expect(blip.seen).toHaveLength(4);
+
+    const down = await scriptedServer([json(503, { message: "upstream unavailable" })]);
+    servers.push(down);
+    const err = await new DominoClient(settingsFor(down.url)).verifyConnection().catch((e: unknown) => e);
+    expect((err as Error).message).toBe(
+      `${down.url} is failing (HTTP 503 from GET /api/users/v1/self: upstream unavailable; 6 attempts); Domino or a gateway in front of it is down or restarting: retry later`,
+    );
+    expect(down.seen).toHaveLength(6);
+  });
 
   it("says a refused connection was refused, naming the host and the fix", async () => {
     // A port that was just free: nothing listens on it.

@@ -364,12 +364,16 @@ describe("EnvironmentRevision against Domino 6.3", () => {
     expect((await environmentOf(env, environmentId)).latestRevision.id).toBe(outs.revisionId);
   });
 
-  it("locates what a create would have made: the latest revision, when it has the tools", async () => {
+  it("locates what a create would have made: the latest revision, when it has the tools, never the environment's first", async () => {
     const environmentId = await makeEnvironment(env);
     const inputs = await checked({ environmentId, image: "python:3.12" });
+    // Revision 1 came with the environment: no EnvironmentRevision made it.
+    expect(await provider.locate(inputs)).toEqual([]);
+    const second = await env.api("POST", `/api/environments/beta/environments/${environmentId}/revisions`, { image: "python:3.12" });
+    expect(second.status).toBe(200);
     const latest = (await environmentOf(env, environmentId)).latestRevision;
     const found = await provider.locate(inputs);
-    expect(found).toEqual([{ id: `${environmentId}/${latest.id}`, outs: { environmentId, revisionId: latest.id, number: 1, status: expect.any(String) } }]);
+    expect(found).toEqual([{ id: `${environmentId}/${latest.id}`, outs: { environmentId, revisionId: latest.id, number: 2, status: expect.any(String) } }]);
     expect(await provider.locate({ ...inputs, workspaceTools: [{ name: "vscode", title: "VS Code", startScripts: ["s"] }] })).toEqual([]);
   });
 });

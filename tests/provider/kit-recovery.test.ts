@@ -135,4 +135,43 @@ describe("createOnce", () => {
     expect(calls.send).toBe(4);
     expect(store).toEqual([]);
   });
+  it("sends twin creates of one lane one at a time, so a lost answer is never confused with a sibling's", async () => {
+    const store: Thing[] = [];
+    const settings = { ...SETTINGS, host: `https://recovery-${nextHost++}.test` };
+    let made = 0;
+    let inFlight = 0;
+    let overlapped = false;
+    const twin = (loseAnswer: boolean): CreateOnce<Thing> => ({
+      what: 'thing "a"',
+      kind: "thing",
+      settings,
+      lane: "parent-1",
+      list: async () => store.map((t) => ({ ...t })),
+      idOf: (t) => t.id,
+      matches: (t) => t.name === "a",
+      send: async () => {
+        inFlight++;
+        overlapped ||= inFlight > 1;
+        const thing = { id: `new${++made}`, name: "a", size: 1 };
+        store.push(thing);
+        // The answer takes a while; the first twin's is then lost after its object was made.
+        await new Promise((r) => setTimeout(r, 20));
+        inFlight--;
+        if (loseAnswer) throw lost();
+        return thing;
+      },
+    });
+    const [first, second] = await Promise.all([createOnce(twin(true)), createOnce(twin(false))]);
+    expect(overlapped).toBe(false);
+    expect(new Set([first.id, second.id]).size).toBe(2);
+    expect(store).toHaveLength(2);
+
+    // Without a lane the same two creates overlap, and the lost answer cannot be told from the sibling's.
+    store.length = 0;
+    overlapped = false;
+    const noLane = (loseAnswer: boolean): CreateOnce<Thing> => ({ ...twin(loseAnswer), lane: undefined });
+    const results = await Promise.allSettled([createOnce(noLane(true)), createOnce(noLane(false))]);
+    expect(overlapped).toBe(true);
+    expect(results[0]).toMatchObject({ status: "rejected", reason: expect.objectContaining({ message: expect.stringMatching(/2 new objects now match/) }) });
+  });
 });

@@ -3,6 +3,7 @@
  * serves a state file (`config`, `stack export`, `stack import`). The end-to-end behaviour
  * (a real `pulumi up` killed after each write) is the reliability suite's kill sweep.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -104,6 +105,31 @@ describe("pulumi-domino recover", () => {
     expect(recorded.outputs.__provider).toBe(PROVIDER_TEXT);
     // What the engine's diff compares: nothing to replace.
     expect((await revisionProvider.diff(recorded.id, recorded.outputs as never, inputs)).replaces ?? []).toEqual([]);
+  });
+
+  it("records a revision's secret variables as the create would: digests, as a secret, never the values", async () => {
+    const environmentId = await environment();
+    const variables = [{ key: "TOKEN", value: "s3cret-value" }];
+    const inputs = (await revisionProvider.check({}, { environmentId, image: "python:3.12", environmentVariables: variables })).inputs!;
+    const made = await env.api<{ environmentRevision: { id: string } }>("POST", `/api/environments/beta/environments/${environmentId}/revisions`, {
+      image: "python:3.12",
+      environmentVariables: variables,
+    });
+    expect(made.status).toBe(200);
+    // As `stack export --show-secrets` shows a secret input.
+    const SIG = "4dabf18193072939515e22adb298388d";
+    const secretInput = { [SIG]: "1b47061264138c4ac30d75fd1eb44270", plaintext: JSON.stringify(variables) };
+    const pendingInputs = { ...(inputs as unknown as Record<string, unknown>), environmentVariables: secretInput };
+    stack.write({ resources: [], pending_operations: [pendingCreate("EnvironmentRevision", "rev", pendingInputs)] });
+
+    expect(summary(await recover())).toEqual(["rev recorded"]);
+    const [recorded] = stack.read().resources;
+    const digests = [{ key: "TOKEN", valueSha256: createHash("sha256").update("s3cret-value").digest("hex") }];
+    expect(recorded.outputs.environmentVariables).toEqual({ [SIG]: "1b47061264138c4ac30d75fd1eb44270", plaintext: JSON.stringify(digests) });
+    expect(JSON.stringify(recorded.outputs)).not.toContain("s3cret-value");
+    // Once imported the engine hands the provider the digests: nothing to replace.
+    const outputs = { ...recorded.outputs, environmentVariables: digests };
+    expect((await revisionProvider.diff(recorded.id, outputs as never, inputs)).replaces ?? []).toEqual([]);
   });
 
   it("does not take an environment's first revision, which the environment's create made, for an interrupted revision create", async () => {
