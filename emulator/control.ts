@@ -124,7 +124,9 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDepende
  * show it (`live: false`: an archived project and everything reached through it, a deleted
  * dataset and its snapshots, tags and links, an archived environment and its revisions).
  * Read-only: for tests that count what a run left behind (nothing orphaned, nothing twice)
- * without paging through each kind's list as some user.
+ * without paging through each kind's list as some user, and that see what Domino records
+ * but never returns (a project's template, a goal's assignee and stage, a dataset's grants,
+ * whether each revision is restricted).
  */
 export function objectCensus(store: Store) {
   const projectLive = (id: string) => {
@@ -140,11 +142,24 @@ export function objectCensus(store: Store) {
   const datasets = [...store.datasets.values()];
   const organizations = [...store.organizations.values()];
   return {
-    projects: projects.map((p) => ({ id: p.id, name: p.name, ownerId: p.ownerId, live: projectLive(p.id) })),
+    projects: projects.map((p) => ({
+      id: p.id,
+      name: p.name,
+      ownerId: p.ownerId,
+      ...(p.templateDetails ? { templateDetails: structuredClone(p.templateDetails) } : {}),
+      live: projectLive(p.id),
+    })),
     collaborators: projects.flatMap((p) =>
       p.collaborators.map((c) => ({ projectId: p.id, collaboratorId: c.id, role: c.role, live: projectLive(p.id) })),
     ),
-    goals: [...store.goals.values()].map((g) => ({ id: g.id, projectId: g.projectId, title: g.title, live: projectLive(g.projectId) })),
+    goals: [...store.goals.values()].map((g) => ({
+      id: g.id,
+      projectId: g.projectId,
+      title: g.title,
+      ...(g.assigneeId !== undefined ? { assigneeId: g.assigneeId } : {}),
+      ...(g.stageId !== undefined ? { stageId: g.stageId } : {}),
+      live: projectLive(g.projectId),
+    })),
     repositories: [...store.repositories.values()].map((r) => ({ id: r.id, projectId: r.projectId, uri: r.uri, live: projectLive(r.projectId) })),
     environments: [...store.environments.values()].map((e) => ({ id: e.id, name: e.name, live: !e.archived })),
     revisions: [...store.revisions.values()].map((r) => ({
@@ -153,9 +168,16 @@ export function objectCensus(store: Store) {
       number: r.number,
       summary: r.definition.summary,
       dockerfileInstructions: r.definition.dockerfileInstructions,
+      isRestricted: r.isRestricted,
       live: environmentLive(r.environmentId),
     })),
-    datasets: datasets.map((d) => ({ id: d.id, projectId: d.projectId, name: d.name, live: datasetLive(d.id) })),
+    datasets: datasets.map((d) => ({
+      id: d.id,
+      projectId: d.projectId,
+      name: d.name,
+      grants: d.grants.map((g) => ({ targetId: g.targetId, targetRole: g.targetRole })),
+      live: datasetLive(d.id),
+    })),
     snapshots: [...store.snapshots.values()].map((s) => ({ id: s.id, datasetId: s.datasetId, relativeFilePaths: [...s.relativeFilePaths], live: datasetLive(s.datasetId) })),
     snapshotTags: datasets.flatMap((d) =>
       Object.entries(d.tags).map(([tagName, snapshotId]) => ({ datasetId: d.id, tagName, snapshotId, live: datasetLive(d.id) })),

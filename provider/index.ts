@@ -15,6 +15,10 @@ export type {
   ProjectMainRepository,
   GitReferenceArgs,
   GitReference,
+  ProjectTemplateDetailsArgs,
+  ProjectTemplateDetails,
+  ProjectRepoToCreateArgs,
+  ProjectRepoToCreate,
 } from "./resources/project";
 export { Collaborator } from "./resources/collaborator";
 export type { CollaboratorArgs, CollaboratorOutputs, CollaboratorState } from "./resources/collaborator";
@@ -42,7 +46,7 @@ export type {
 
 // Datasets.
 export { Dataset } from "./resources/dataset";
-export type { DatasetArgs, DatasetOutputs, DatasetState } from "./resources/dataset";
+export type { DatasetArgs, DatasetOutputs, DatasetState, DatasetGrantArgs, DatasetGrant } from "./resources/dataset";
 export { DatasetSnapshot } from "./resources/dataset-snapshot";
 export type { DatasetSnapshotArgs, DatasetSnapshotOutputs, DatasetSnapshotState } from "./resources/dataset-snapshot";
 export { SnapshotTag } from "./resources/snapshot-tag";
@@ -78,6 +82,9 @@ export {
   GitServiceProvider,
   GitReferenceType,
   CollaboratorRole,
+  ResultsBranch,
+  RepositoryVisibility,
+  DatasetRole,
   EnvironmentVisibility,
   ClusterType,
   OrganizationRole,

@@ -8,6 +8,8 @@
  * - for each input, what a change does (in place, replace, nothing), its default and its
  *   rules, from the resource's schema as the built package holds it;
  * - the id format for `get`, from the resource's `compositeId` declaration;
+ * - `adoptId`, the input every kind takes (`AdoptionInputs` in kit/resource.ts), and what
+ *   an adoption compares, from the provider's adoption key and the schema;
  * - the Domino API calls it makes, from the client functions its file calls.
  *
  *     npm run docs            # write the pages
@@ -160,6 +162,7 @@ function describeRule(rule) {
   if (rule.pattern) parts.push(rule.pattern.rule);
   if (rule.min !== undefined) parts.push(`at least ${rule.min}`);
   if (rule.max !== undefined) parts.push(rule.kind === "string" ? `at most ${rule.max} characters` : `at most ${rule.max}`);
+  if (rule.since) parts.push(`Domino ${rule.since} or later`);
   return parts.join("; ");
 }
 
@@ -190,6 +193,7 @@ function resourcePage(className, module, calls) {
   const schemaName = Object.keys(built).find((k) => k.endsWith("Schema") && typeof built[k] === "object");
   const schema = built[schemaName] ?? {};
   const inputs = propertiesOf(sf, `${className}Inputs`);
+  const adoptionKey = built.provider.adoptionKey;
   const computed = propertiesOf(sf, `${className}Computed`);
   const idParts = text.match(/compositeId\("\w+", ([^)]*)\)/)?.[1].split(",").map((p) => `<${p.trim().replace(/"/g, "")}>`);
   const id = idParts ? idParts.join("/") : `<${className[0].toLowerCase() + className.slice(1)}Id>`;
@@ -205,7 +209,10 @@ function resourcePage(className, module, calls) {
       `| \`${p.name}\` | \`${cell(p.type)}\` | ${p.optional ? "no" : "yes"} | ${CHANGE[rule.onChange] ?? ""}${rule.computedWhenAbsent ? " (Domino's choice when absent)" : ""} | ${rule.default !== undefined ? `\`${cell(JSON.stringify(rule.default))}\`` : ""} | ${cell(describeRule(rule))} | ${cell(p.doc)} |`,
     );
   }
-  out.push("", "## Outputs", "", "Every input, as recorded, and:", "");
+  for (const p of adoptionInputs) {
+    out.push(`| \`${p.name}\` | \`${cell(p.type)}\` | no | ${CHANGE[adoptIdRule.onChange]} |  |  | ${cell(p.doc)} |`);
+  }
+  out.push("", "## Outputs", "", "Every input but `adoptId`, as recorded, and:", "");
   if (computed.length === 0) out.push("(nothing else)");
   else {
     out.push("| Output | Type | Description |", "| --- | --- | --- |");
@@ -225,6 +232,19 @@ function resourcePage(className, module, calls) {
       : "Domino's API cannot delete it: `pulumi destroy` (or a replacement) removes it from the stack only, and a warning says that it stays in Domino.",
   );
   out.push("", "## Id for `get`", "", `\`domino.${className}.get("name", "${id}")\` reads an existing object; a \`get\` of an id that Domino does not know fails.`);
+  const names = (fields) => fields.map((f) => `\`${f}\``).join(", ");
+  const keyed = new Set(adoptionKey);
+  const adoptInPlace = inputs.filter((p) => schema[p.name]?.onChange === "update" && !keyed.has(p.name)).map((p) => p.name);
+  const adoptReplace = inputs.filter((p) => schema[p.name]?.onChange === "replace" && !keyed.has(p.name)).map((p) => p.name);
+  out.push("", "## Adoption", "");
+  out.push(
+    `\`adoptId: "${id}"\` makes the create take over that existing object instead of making one ([Adopting an existing Domino](../adoption.md)). ` +
+      `It must have the declared ${names(adoptionKey)}, or it is another object and is refused. ` +
+      (adoptInPlace.length ? `A different ${names(adoptInPlace)} is brought to the declared value in place. ` : "Nothing else changes in place. ") +
+      (adoptReplace.length
+        ? `A different ${names(adoptReplace)} is refused (only a replacement could change it), except where Domino never shows the field: it is then taken as declared.`
+        : "Nothing else could need a replacement."),
+  );
   out.push("", "## Domino API calls", "", "Each create first lists what exists (for certain create recovery), then sends the create.", "");
   for (const c of apiCalls) out.push(`- \`${c}\``);
   out.push("");
@@ -251,6 +271,8 @@ function lookupPage(fn, module, prefix) {
 }
 
 const clientCallTable = clientCalls();
+const adoptionInputs = propertiesOf(sourceOf(path.join(PROVIDER, "kit", "resource.ts")), "AdoptionInputs");
+const adoptIdRule = require(path.join(PROVIDER, "dist", "kit", "adoption")).ADOPT_ID_RULE;
 const pages = {};
 for (const [cls, module] of RESOURCES) pages[`${module}.md`] = resourcePage(cls, module, clientCallTable);
 for (const [fn, module, prefix] of LOOKUPS) pages[`${module}.md`] = lookupPage(fn, module, prefix);

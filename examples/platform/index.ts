@@ -1,7 +1,9 @@
 /**
- * Platform: an organization with an admin and a member, and a compute environment
- * whose definition evolves through revisions. The package index URL carries a token,
- * so it is stack config set with --secret and stays encrypted in the state.
+ * Platform: an organization with an admin and a member, a compute environment whose
+ * definition evolves through revisions (the newest one restricted, for restricted
+ * projects), and the team's project, whose run results go to isolated branches, with a
+ * dataset the whole organization may read. The package index URL carries a token, so it
+ * is stack config set with --secret and stays encrypted in the state.
  *
  *     pulumi config set domino:host https://domino.example.com
  *     pulumi config set --secret domino:apiKey <your API key>
@@ -54,6 +56,23 @@ const withXgboost = new domino.EnvironmentRevision("python-xgboost", {
   environmentVariables: [{ key: "PIP_INDEX_URL", value: pipIndexUrl }],
   summary: "Add XGBoost",
   buildTimeoutMinutes: 20,
+  // Restricted projects may use only restricted revisions: this one is approved for them.
+  isRestricted: true,
+});
+
+// The team's project: run results are committed to a branch per run, reviewed before they reach main.
+const workspace = new domino.Project("ml-workspace", {
+  name: `${prefix}-ml-workspace`,
+  description: "Shared work of the ML platform team",
+  resultsBranch: "isolated",
+});
+
+// Training data that every member of the organization may read.
+const trainingData = new domino.Dataset("training-data", {
+  projectId: workspace.id,
+  name: "training-data",
+  description: "Curated training sets",
+  grants: [{ targetId: org.id, targetRole: "DatasetRwReader" }],
 });
 
 export const organizationId = org.id;
@@ -63,3 +82,8 @@ export const memberRole = memberMembership.organizationRole;
 export const environmentId = python.id;
 export const revisionNumber = withXgboost.number;
 export const revisionStatus = withXgboost.status;
+export const revisionId = withXgboost.revisionId;
+export const revisionRestricted = withXgboost.isRestricted;
+export const projectId = workspace.id;
+export const resultsBranch = workspace.resultsBranch;
+export const datasetId = trainingData.id;

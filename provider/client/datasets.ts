@@ -16,10 +16,21 @@ export interface DatasetRwV1 {
   tags: Record<string, string>;
 }
 
+export const DATASET_ROLES = ["DatasetRwOwner", "DatasetRwEditor", "DatasetRwReader"] as const;
+
+export interface DatasetRwGrantV1 {
+  /** A user or organization id. */
+  targetId: string;
+  /** DatasetRwOwner, DatasetRwEditor or DatasetRwReader. */
+  targetRole: string;
+}
+
 export interface NewDatasetRwV1 {
   name: string;
   description?: string;
   projectId: string;
+  /** Domino 5.9.1+. */
+  grants?: DatasetRwGrantV1[];
 }
 
 export interface DatasetRwMetadataV1 {
@@ -70,6 +81,17 @@ export async function listProjectDatasetsV2Page(core: RequestCore, projectId: st
 /** One page of a project's datasets through the v1 list (the only list on Domino 5.3). */
 export async function listProjectDatasetsV1Page(core: RequestCore, projectId: string, offset: number, limit: number): Promise<Page<DatasetRwV1>> {
   return listPage(core, "datasets", { operation: "list datasets", path: DATASETS, query: { projectId } }, offset, limit);
+}
+
+/** One page of every dataset the caller can see, through the v2 list (Domino 5.9.1+). */
+export async function listDatasetsV2Page(core: RequestCore, offset: number, limit: number): Promise<Page<DatasetRwV1>> {
+  const page = await listPage<{ dataset: DatasetRwV1 }>(core, "datasets", { operation: "list datasets", path: "/api/datasetrw/v2/datasets" }, offset, limit);
+  return { items: page.items.map((d) => d.dataset), metadata: page.metadata };
+}
+
+/** One page of every dataset the caller can see, through the v1 list (the only list on Domino 5.3). */
+export async function listDatasetsV1Page(core: RequestCore, offset: number, limit: number): Promise<Page<DatasetRwV1>> {
+  return listPage(core, "datasets", { operation: "list datasets", path: DATASETS }, offset, limit);
 }
 
 // ---------------------------------------------------------------- snapshots
@@ -132,4 +154,4 @@ export async function unlinkSharedDataset(core: RequestCore, projectId: string, 
 }
 
 /** The calls of this area, for `DominoClient`. */
-export const datasetsCalls = { createDataset, getDataset, updateDataset, deleteDataset, listProjectDatasetsV2Page, listProjectDatasetsV1Page, createSnapshot, getSnapshot, listSnapshotsPage, addDatasetTag, removeDatasetTag, listSharedDatasets, linkSharedDataset, unlinkSharedDataset };
+export const datasetsCalls = { createDataset, getDataset, updateDataset, deleteDataset, listProjectDatasetsV2Page, listProjectDatasetsV1Page, listDatasetsV2Page, listDatasetsV1Page, createSnapshot, getSnapshot, listSnapshotsPage, addDatasetTag, removeDatasetTag, listSharedDatasets, linkSharedDataset, unlinkSharedDataset };

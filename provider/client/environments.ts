@@ -106,5 +106,11 @@ export async function createEnvironmentRevision(
   return callFor(core, "environmentRevision", { operation: "create environment revision", method: "POST", path, body });
 }
 
+/** Flags a revision as restricted or not: the only change a revision takes. Domino 5.9.1+ only. */
+export async function setRevisionRestricted(core: RequestCore, environmentId: string, revisionId: string, isRestricted: boolean): Promise<void> {
+  const path = `${ENVIRONMENTS}/${seg(environmentId)}/revisions/${seg(revisionId)}`;
+  await core.call({ operation: "set environment revision restriction", method: "PATCH", path, body: { isRestricted } });
+}
+
 /** The calls of this area, for `DominoClient`. */
-export const environmentsCalls = { createEnvironment, getEnvironment, archiveEnvironment, listEnvironmentsPage, createEnvironmentRevision };
+export const environmentsCalls = { createEnvironment, getEnvironment, archiveEnvironment, listEnvironmentsPage, createEnvironmentRevision, setRevisionRestricted };

@@ -103,12 +103,54 @@ export interface ProjectV1 {
   billingTag?: { tag: string };
 }
 
+/** The template a project is created from (Domino 5.9.1+; the last three fields 6.0.1+). */
+export interface ProjectTemplateDetailsV1 {
+  name: string;
+  templateId: string;
+  templateRevisionId?: string;
+  /** "ecosystem" or "customer". */
+  templateType?: string;
+  importToMainRepo?: boolean;
+  forceImport?: boolean;
+}
+
+/** A remote git repository Domino creates for a new project (Domino 6.0.1+, v2 create). */
+export interface RepoToCreateV2 {
+  /** The caller's git credential id (24 hexadecimal characters). */
+  credentialId: string;
+  owner: string;
+  repositoryToCreateName: string;
+  serviceProvider?: string;
+  /** public, private or internal (lower case, as the contract spells it). */
+  visibility: string;
+}
+
 export interface NewProjectV1 {
   name: string;
   description: string;
   visibility: string;
   ownerId?: string;
   mainRepository?: NewProjectGitRepositoryV1;
+  /** Domino 5.9.1+. */
+  isRestricted?: boolean;
+  /** Domino 5.9.1+. */
+  templateDetails?: ProjectTemplateDetailsV1;
+  /** Domino 5.11.1+. */
+  billingTag?: { tag: string };
+}
+
+/** The v2 create's body (Domino 6.0.1+): the v1 fields and `repoToCreate`. */
+export interface NewProjectV2 extends NewProjectV1 {
+  repoToCreate?: RepoToCreateV2;
+}
+
+export const RESULTS_BRANCHES = ["isolated", "main"] as const;
+/** ProviderRepoVisibilityV1: lower case on the wire, as the contract spells it. */
+export const REPOSITORY_VISIBILITIES = ["public", "private", "internal"] as const;
+
+export interface ProjectResultsSettingsV1 {
+  /** isolated or main. */
+  branch: string;
 }
 
 export interface ProjectStatusV1 {
@@ -123,6 +165,11 @@ const projectV1Path = (projectId: string) => `/api/projects/v1/projects/${seg(pr
 
 export async function createProject(core: RequestCore, body: NewProjectV1): Promise<ProjectV1> {
   return callFor(core, "project", { operation: "create project", method: "POST", path: projectsBetaPath, body });
+}
+
+/** The v2 create (Domino 6.0.1+): the only one that takes `repoToCreate`. Same answer as the beta create. */
+export async function createProjectV2(core: RequestCore, body: NewProjectV2): Promise<ProjectV1> {
+  return callFor(core, "project", { operation: "create project (v2)", method: "POST", path: "/api/projects/v2/projects", body });
 }
 
 /** One project by id. Domino 5.9.1+ only; 404 when unknown or archived. */
@@ -148,6 +195,18 @@ export async function archiveProject(core: RequestCore, projectId: string): Prom
 export async function setProjectStatus(core: RequestCore, projectId: string, status: ProjectStatusV1): Promise<ProjectStatusV1> {
   const path = `${projectV1Path(projectId)}/status`;
   return callFor(core, "status", { operation: "set project status", method: "PUT", path, body: status }, status);
+}
+
+const resultsSettingsPath = (projectId: string) => `${projectsBetaPath}/${seg(projectId)}/results-settings`;
+
+/** Where run results are committed. Domino 5.9.1+ only (5.3 can set it but not read it). */
+export async function getResultsSettings(core: RequestCore, projectId: string): Promise<ProjectResultsSettingsV1> {
+  return callFor(core, "resultsSettings", { operation: "read project results settings", method: "GET", path: resultsSettingsPath(projectId) });
+}
+
+export async function setResultsSettings(core: RequestCore, projectId: string, settings: ProjectResultsSettingsV1): Promise<ProjectResultsSettingsV1> {
+  const call = { operation: "set project results settings", method: "PUT" as const, path: resultsSettingsPath(projectId), body: settings };
+  return callFor(core, "resultsSettings", call, settings);
 }
 
 // ---------------------------------------------------------------- collaborators
@@ -189,4 +248,4 @@ export async function removeRepository(core: RequestCore, projectId: string, rep
 }
 
 /** The calls of this area, for `DominoClient`. */
-export const projectsCalls = { listGoals, createGoal, setGoalComplete, deleteGoal, createProject, getProject, listProjectsPage, archiveProject, setProjectStatus, addCollaborator, removeCollaborator, listRepositoriesPage, addRepository, removeRepository };
+export const projectsCalls = { listGoals, createGoal, setGoalComplete, deleteGoal, createProject, createProjectV2, getProject, listProjectsPage, archiveProject, setProjectStatus, getResultsSettings, setResultsSettings, addCollaborator, removeCollaborator, listRepositoriesPage, addRepository, removeRepository };

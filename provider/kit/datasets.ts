@@ -19,6 +19,12 @@ export async function listProjectDatasets(client: DominoClient, projectId: strin
   );
 }
 
+/** Every dataset the caller can see, of every project: the v2 list on Domino 5.9.1 and later, v1 on 5.3. */
+export async function listVisibleDatasets(client: DominoClient): Promise<DatasetRwV1[]> {
+  const modern = (await client.capabilities()).surface !== "5.3";
+  return collectPages((offset, limit) => (modern ? client.datasets.listDatasetsV2Page(offset, limit) : client.datasets.listDatasetsV1Page(offset, limit)));
+}
+
 /** One tag of a dataset: tags live on the dataset as a map from name to snapshot id. */
 export interface DatasetTag {
   tagName: string;

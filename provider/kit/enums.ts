@@ -12,7 +12,8 @@
  */
 import type { ClusterType as ClusterTypeV1 } from "../client/environments";
 import type { OrganizationRole as OrganizationRoleV1 } from "../client/organizations";
-import { COLLABORATOR_ROLES, GIT_REFERENCE_TYPES, GIT_SERVICE_PROVIDERS, PROJECT_STATUSES, PROJECT_VISIBILITIES } from "../client/projects";
+import { DATASET_ROLES } from "../client/datasets";
+import { COLLABORATOR_ROLES, GIT_REFERENCE_TYPES, GIT_SERVICE_PROVIDERS, PROJECT_STATUSES, PROJECT_VISIBILITIES, REPOSITORY_VISIBILITIES, RESULTS_BRANCHES } from "../client/projects";
 
 /** Who can see a project. */
 export const ProjectVisibility = { Public: "Public", Searchable: "Searchable", Private: "Private" } as const;
@@ -46,6 +47,18 @@ export const CollaboratorRole = {
   ProjectImporter: "projectImporter",
 } as const;
 export type CollaboratorRole = (typeof CollaboratorRole)[keyof typeof CollaboratorRole];
+
+/** Where a project's run results are committed: a separate branch per run (isolated) or the main branch. */
+export const ResultsBranch = { Isolated: "isolated", Main: "main" } as const;
+export type ResultsBranch = (typeof ResultsBranch)[keyof typeof ResultsBranch];
+
+/** Who can see a git repository that Domino creates for a new project (internal: GitHub Enterprise only). */
+export const RepositoryVisibility = { Public: "public", Private: "private", Internal: "internal" } as const;
+export type RepositoryVisibility = (typeof RepositoryVisibility)[keyof typeof RepositoryVisibility];
+
+/** A user's or organization's role on a dataset (organizations cannot be owners). */
+export const DatasetRole = { Owner: "DatasetRwOwner", Editor: "DatasetRwEditor", Reader: "DatasetRwReader" } as const;
+export type DatasetRole = (typeof DatasetRole)[keyof typeof DatasetRole];
 
 /** Who can use a compute environment: everyone (Global) or its owner (Private). */
 export const EnvironmentVisibility = { Global: "Global", Private: "Private" } as const;
@@ -123,6 +136,9 @@ type EnumsMatchTheLists = [
   Holds<SameValues<typeof GitServiceProvider, (typeof GIT_SERVICE_PROVIDERS)[number]>>,
   Holds<SameValues<typeof GitReferenceType, (typeof GIT_REFERENCE_TYPES)[number]>>,
   Holds<SameValues<typeof CollaboratorRole, (typeof COLLABORATOR_ROLES)[number]>>,
+  Holds<SameValues<typeof ResultsBranch, (typeof RESULTS_BRANCHES)[number]>>,
+  Holds<SameValues<typeof RepositoryVisibility, (typeof REPOSITORY_VISIBILITIES)[number]>>,
+  Holds<SameValues<typeof DatasetRole, (typeof DATASET_ROLES)[number]>>,
   Holds<SameValues<typeof ClusterType, ClusterTypeV1>>,
   Holds<SameValues<typeof OrganizationRole, OrganizationRoleV1>>,
 ];

@@ -23,6 +23,8 @@ export function splitId<K extends string>(resource: string, id: string, names: r
 
 /** The composite id of one kind: its parts by name, in order. */
 export interface CompositeId<K extends string> {
+  /** The parts' names, in order. */
+  readonly names: readonly K[];
   /** The parts of `id`; throws when it is not of the form. */
   split(id: string): Record<K, string>;
   /** The parts as `props` records them, or else as `id` holds them (a `get` records nothing). */
@@ -33,6 +35,7 @@ export interface CompositeId<K extends string> {
 export function compositeId<K extends string>(resource: string, ...names: K[]): CompositeId<K> {
   const split = (id: string) => splitId(resource, id, names);
   return {
+    names,
     split,
     of(id, props) {
       const recorded: Partial<Record<K, string>> = {};

@@ -8,18 +8,38 @@
  * - a read that finds nothing (or a 404) means "gone"; a delete answered 404 means
  *   "done"; anything else is an error;
  * - every operation runs in a scope with one deadline and a place for progress lines;
- * - every error names the resource, and carries no stack frames to the user.
+ * - every error names the resource, and carries no stack frames to the user;
+ * - `adoptId` (every kind's) makes `create` take over an existing object (adoption.ts
+ *   compares it with the declaration); `check` shows what that will change, and once the
+ *   object is the resource's the input is dropped, so that nothing ever diffs it.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { DominoClient } from "../client/client";
 import { isNotFound } from "../client/errors";
 import { OperationScope, runInScope } from "../client/scope";
 import { activeClient, assertConfiguredConnection } from "../config";
-import { messageOf, ResourceInitError } from "./init-error";
-import { warnUser } from "./notices";
+import {
+  ADOPT_ID,
+  ADOPT_ID_RULE,
+  adoptIdOf,
+  AdoptionRefused,
+  AdoptionSpec,
+  canonicalAdoptId,
+  describeChanges,
+  describeDifferences,
+  FieldDifference,
+  inPlaceDifferences,
+  keyMismatches,
+  knownPart,
+  replaceDifferences,
+  trustedInputs,
+  withoutAdoption,
+} from "./adoption";
+import { messageOf, partialCreate, ResourceInitError } from "./init-error";
+import { tellUser, warnUser } from "./notices";
 import { plainOutputs } from "./outputs";
 import type { FieldList } from "./resource";
-import { checkInputs, declaredInputs, diffInputs, Schema, SchemaFor, withoutProvider } from "./schema";
+import { checkInputs, declaredInputs, diffInputs, Schema, SchemaFor, unsupportedFields, versionedFieldsGiven, withoutProvider } from "./schema";
 
 /** What a resource's operations get: the deployment's client, and where to tell the user things. */
 export interface OperationContext {
@@ -75,6 +95,23 @@ export interface ResourceDefinition<I extends object, O extends object> {
    * as create recovery): what `pulumi-domino recover` looks for after an interrupted run.
    */
   locate(ctx: OperationContext, inputs: I): Promise<string[]>;
+  /**
+   * What `adoptId` needs besides `read` (which finds the object): the inputs that say it
+   * is the declared object, and the form of the id.
+   */
+  readonly adoption: AdoptionSpec<I>;
+}
+
+/** What adopting an object will do, once it is known to be the declared one. */
+interface AdoptionPlan<O> {
+  /** The object as its outputs would record it now. */
+  found: O;
+  /** Whether an update must bring it to the declaration. */
+  update: boolean;
+  /** The fields the update changes (as far as the kind's diff names them). */
+  changes: FieldDifference[];
+  /** For the person running Pulumi: "will set isComplete from false to true". */
+  summary: string;
 }
 
 /** An object found for an interrupted create. */
@@ -89,9 +126,11 @@ export interface DominoProvider<I, O> {
   readonly kind: string;
   /** Every output name: the computed fields, then the inputs. */
   readonly outputs: readonly string[];
+  /** The inputs an adopted object must hold as declared (its natural key and parent). */
+  readonly adoptionKey: readonly string[];
   check(olds: object, news: object): Promise<pulumi.dynamic.CheckResult<I>>;
   diff(id: string, olds: O, news: I): Promise<pulumi.dynamic.DiffResult>;
-  create(inputs: I & { __provider?: string }): Promise<{ id: string; outs: O }>;
+  create(inputs: EngineInputs<I>): Promise<{ id: string; outs: O }>;
   read(id: string, props?: Partial<O>): Promise<pulumi.dynamic.ReadResult<O>>;
   /** For a resource without in-place changes, never reached: its diff always replaces. */
   update(id: string, olds: O, news: I & { __provider?: string }): Promise<{ outs: O }>;
@@ -101,7 +140,7 @@ export interface DominoProvider<I, O> {
 }
 
 /** Inputs as the engine hands them to create and update. */
-type EngineInputs<I> = I & { __provider?: string };
+type EngineInputs<I> = I & { __provider?: string; [ADOPT_ID]?: string };
 
 /** The message, without the stack frames that the SDK would print next to it. */
 function userFacing(kind: string, action: string, err: unknown): Error {
@@ -126,16 +165,21 @@ function makeScope(label: string, timeoutMs: number): OperationScope {
   };
 }
 
+/** Runs `fn` with the deployment's client, in a scope with one deadline; errors pass as they are. */
+async function inContext<T>(kind: string, action: string, label: string, fn: (ctx: OperationContext) => Promise<T>): Promise<T> {
+  const client = await activeClient();
+  const scope = makeScope(`${action} ${kind} ${label}`, client.settings.operationTimeoutMs);
+  const ctx: OperationContext = {
+    client,
+    warn: (message) => warnUser(`${kind} ${label}: ${message}`),
+    progress: scope.progress,
+  };
+  return await runInScope(scope, () => fn(ctx));
+}
+
 async function run<T>(kind: string, action: string, label: string, fn: (ctx: OperationContext) => Promise<T>): Promise<T> {
   try {
-    const client = await activeClient();
-    const scope = makeScope(`${action} ${kind} ${label}`, client.settings.operationTimeoutMs);
-    const ctx: OperationContext = {
-      client,
-      warn: (message) => warnUser(`${kind} ${label}: ${message}`),
-      progress: scope.progress,
-    };
-    return await runInScope(scope, () => fn(ctx));
+    return await inContext(kind, action, label, fn);
   } catch (err) {
     throw userFacing(kind, action, err);
   }
@@ -151,6 +195,24 @@ function withProvider(err: unknown, inputs: { __provider?: unknown }): unknown {
     return new ResourceInitError(err.id, { ...err.properties, __provider: inputs.__provider }, err.reasons);
   }
   return err;
+}
+
+/**
+ * The failures for fields this Domino's API does not have (`since` in the schema). The
+ * server is asked only when such a field is given, and the connection check has asked it
+ * already.
+ */
+async function versionFailures(kind: string, schema: Schema, inputs: object, client?: DominoClient): Promise<Failure[]> {
+  const given = inputs as Record<string, unknown>;
+  if (versionedFieldsGiven(schema, given).length === 0) return [];
+  const { surface } = await (client ?? (await activeClient())).capabilities();
+  return unsupportedFields(kind, schema, given, surface);
+}
+
+/** Refuses, before any call, a create or update that would send a field this Domino lacks (a value unknown at `check`). */
+async function assertFieldsSupported(kind: string, schema: Schema, inputs: object, client: DominoClient): Promise<void> {
+  const failures = await versionFailures(kind, schema, inputs, client);
+  if (failures.length > 0) throw new Error(failures.map((f) => f.reason).join("; "));
 }
 
 /** True when `props` holds nothing recorded (a `Resource.get`, not a refresh). */
@@ -175,9 +237,89 @@ export function defineProvider<I extends object, O extends object>(def: Resource
     return result;
   }
 
+  // `check` knows `adoptId`; `diff`, the outputs and the kind's own operations never see it.
+  const checkSchema: Schema = { ...schema, [ADOPT_ID]: ADOPT_ID_RULE };
+
+  /**
+   * The object under `id` compared with the declaration: refused (`AdoptionRefused`, and
+   * nothing changed) when it is missing, another object, or differs where only a
+   * replacement could change it; else the fields an update brings to the declared values.
+   */
+  async function planAdoption(ctx: OperationContext, id: string, declared: Record<string, unknown>): Promise<AdoptionPlan<O>> {
+    let read: O | undefined;
+    try {
+      read = await def.read(ctx, id, trustedInputs(schema, declared) as Partial<O>);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    if (!read) throw new AdoptionRefused(`no ${def.kind} with this id exists in Domino (or the API key may not see it)`);
+    const found = plainOutputs(read);
+    const foundFields = found as unknown as Record<string, unknown>;
+    const { comparable, unknown } = knownPart(declared, foundFields);
+    const mismatched = keyMismatches(schema, def.adoption.key, foundFields, comparable);
+    if (mismatched.length > 0) throw new AdoptionRefused(`it is not the declared ${def.kind}: ${describeDifferences(schema, mismatched)}`);
+    const result = diffOf(found, comparable as I);
+    if (result.replaces?.length) {
+      const fixed = replaceDifferences(schema, result.replaces, foundFields, comparable);
+      // A field that is no input (a failed build's status) says the object is of no use.
+      const advice = fixed.every((d) => d.field in schema)
+        ? "declare what Domino has (changing it after the adoption replaces the object)"
+        : `leave out ${ADOPT_ID} to make a new ${def.kind}`;
+      throw new AdoptionRefused(`${describeDifferences(schema, fixed)}; only a replacement could change ${fixed.length === 1 ? "that" : "those"}: ${advice}`);
+    }
+    const changes = result.changes ? inPlaceDifferences(schema, foundFields, comparable) : [];
+    let summary = !result.changes ? "no change in Domino" : changes.length > 0 ? `will set ${describeChanges(schema, changes)}` : "will update it in place";
+    if (unknown.length > 0) summary += `; ${unknown.join(", ")} not known yet, compared at \`pulumi up\``;
+    return { found, update: result.changes === true, changes, summary };
+  }
+
+  /** `check` of a new resource with `adoptId`: the id's form, and what the adoption will do (a failure if it cannot be done). */
+  async function checkAdoption(inputs: Record<string, unknown>, failures: Failure[]): Promise<void> {
+    const value = adoptIdOf(inputs);
+    // Not known yet (a preview): create checks it.
+    if (value === undefined) return;
+    const form = canonicalAdoptId(def.kind, def.adoption, value);
+    if ("problem" in form) {
+      failures.push({ property: ADOPT_ID, reason: form.problem });
+      return;
+    }
+    inputs[ADOPT_ID] = form.id;
+    try {
+      const plan = await inContext(def.kind, "check", form.id, (ctx) => planAdoption(ctx, form.id, withoutAdoption(inputs)));
+      tellUser(`adopting ${def.kind} ${form.id}: ${plan.summary}`);
+    } catch (err) {
+      const why = err instanceof AdoptionRefused ? err.detail : messageOf(err);
+      failures.push({ property: ADOPT_ID, reason: `${def.kind}.${ADOPT_ID} "${form.id}" cannot be adopted: ${why}` });
+    }
+  }
+
+  /** `create` with `adoptId`: takes the object over, bringing what changes in place to the declared values. */
+  async function adopt(ctx: OperationContext, value: string, given: I, inputs: EngineInputs<I>): Promise<{ id: string; outs: O }> {
+    const form = canonicalAdoptId(def.kind, def.adoption, value);
+    if ("problem" in form) throw new Error(form.problem);
+    const id = form.id;
+    let plan: AdoptionPlan<O>;
+    try {
+      plan = await planAdoption(ctx, id, given as unknown as Record<string, unknown>);
+    } catch (err) {
+      throw new Error(`${ADOPT_ID} "${id}" cannot be adopted: ${err instanceof AdoptionRefused ? err.detail : messageOf(err)}`);
+    }
+    if (!plan.update || !def.update) return { id, outs: plan.found };
+    tellUser(`adopting ${def.kind} ${id}: ${plan.summary}`);
+    try {
+      return { id, outs: plainOutputs(await def.update(ctx, id, plan.found, given)) };
+    } catch (err) {
+      if (err instanceof ResourceInitError) throw withProvider(err, inputs);
+      // The object is the resource's now: recorded as found, the next `up` updates it again.
+      const fields = plan.changes.length > 0 ? plan.changes.map((c) => c.field).join(", ") : "its fields";
+      throw partialCreate(inputs, id, plan.found, `${def.kind} ${id} was adopted, but setting ${fields} to the declared values failed: ${messageOf(err)}`);
+    }
+  }
+
   const provider: DominoProvider<I, O> = {
     kind: def.kind,
     outputs: [...Object.keys(def.computed), ...Object.keys(def.schema)],
+    adoptionKey: def.adoption.key,
 
     async check(olds, news) {
       try {
@@ -186,9 +328,20 @@ export function defineProvider<I extends object, O extends object>(def: Resource
       } catch (err) {
         throw userFacing(def.kind, "check", err);
       }
-      const result = checkInputs<I>(def.kind, schema, news as Record<string, unknown>);
+      // Once the object is the resource's, `adoptId` has done its work and is dropped: a
+      // replacement then makes a new object instead of taking the old one over again.
+      const creating = nothingRecorded(olds);
+      const result = checkInputs<I>(def.kind, checkSchema, (creating ? news : withoutAdoption(news)) as Record<string, unknown>);
       const failures = [...(result.failures ?? [])];
       if (failures.length === 0 && result.inputs) def.checkMore?.(result.inputs, failures);
+      if (failures.length === 0 && result.inputs) {
+        try {
+          failures.push(...(await versionFailures(def.kind, schema, result.inputs)));
+        } catch (err) {
+          throw userFacing(def.kind, "check", err);
+        }
+      }
+      if (failures.length === 0 && result.inputs && creating) await checkAdoption(result.inputs as Record<string, unknown>, failures);
       const checked = { inputs: result.inputs, failures };
       await def.afterCheck?.(olds, checked);
       return checked;
@@ -206,8 +359,11 @@ export function defineProvider<I extends object, O extends object>(def: Resource
     },
 
     async create(inputs) {
-      const given = withoutProvider(inputs) as I;
+      const adoptId = adoptIdOf(inputs);
+      const given = withoutAdoption(withoutProvider(inputs)) as I;
       return run(def.kind, "create", def.describe(given), async (ctx) => {
+        await assertFieldsSupported(def.kind, schema, given, ctx.client);
+        if (adoptId !== undefined) return adopt(ctx, adoptId, given, inputs);
         try {
           const { id, outs } = await def.create(ctx, given);
           return { id, outs: plainOutputs(outs) };
@@ -248,9 +404,10 @@ export function defineProvider<I extends object, O extends object>(def: Resource
     },
 
     async update(id, olds, news) {
-      const given = withoutProvider(news) as I;
+      const given = withoutAdoption(withoutProvider(news)) as I;
       return run(def.kind, "update", def.describe(given), async (ctx) => {
         if (!def.update) throw new Error(`nothing about a ${def.kind} changes in place; its changes replace it`);
+        await assertFieldsSupported(def.kind, schema, given, ctx.client);
         try {
           const outs = await def.update(ctx, id, withoutProvider(olds) as O, given);
           return { outs: plainOutputs(outs) };
@@ -261,7 +418,7 @@ export function defineProvider<I extends object, O extends object>(def: Resource
     },
 
     async locate(inputs) {
-      const given = withoutProvider(inputs) as I;
+      const given = withoutAdoption(withoutProvider(inputs)) as I;
       return run(def.kind, "locate", def.describe(given), async (ctx) => {
         const found: Located<O>[] = [];
         for (const id of await def.locate(ctx, given)) {

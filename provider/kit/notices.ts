@@ -9,3 +9,8 @@
 export function warnUser(message: string): void {
   process.stderr.write(`warning: pulumi-domino: ${message}\n`);
 }
+
+/** A line of information (what a step is about to do), the same way. */
+export function tellUser(message: string): void {
+  process.stderr.write(`pulumi-domino: ${message}\n`);
+}

@@ -30,6 +30,23 @@ type InputOfDefined<T> = [T] extends [string | number | boolean]
 /** Constructor arguments: each input field as a `pulumi.Input`, optional where the input is. */
 export type Args<I> = { [K in keyof I]: InputOf<I[K]> };
 
+/** The input every kind takes besides its own. */
+export interface AdoptionInputs {
+  /**
+   * The id of an existing Domino object for this resource to take over when it is
+   * created, instead of making one: the id `get` takes (see "Id for `get`"). The object
+   * must be the declared one (its natural key and parent, see "Adoption"), or the
+   * preview and the create fail naming what differs; fields that change in place are
+   * brought to the declared values, and a difference that only a replacement could make
+   * fails. Ignored once the resource exists: adding, changing or removing it then
+   * changes nothing. Not an output. See docs/adoption.md.
+   */
+  adoptId?: string;
+}
+
+/** A resource's constructor arguments: its inputs as `pulumi.Input`s, and `adoptId`. */
+export type ResourceArgs<I> = Args<I & AdoptionInputs>;
+
 /** The output properties of a resource class. */
 export type OutputProperties<O> = { readonly [K in keyof Required<O>]: Output<O[K]> };
 

@@ -6,7 +6,6 @@
  * which `DominoResource` makes secret on the way in too.
  */
 import { createHash } from "crypto";
-import { DominoClient } from "../client/client";
 import { EnvironmentToolV1, NewEnvironmentRevisionV1, ProxyConfigV1 } from "../client/environments";
 import { ClusterType, enumValues } from "./enums";
 import { Args } from "./resource";
@@ -187,7 +186,7 @@ export function revisionFieldsSchema(onChange: InputRule["onChange"]): SchemaFor
     supportedClusters: { kind: "stringArray", default: [], oneOf: CLUSTER_TYPES, onChange },
     skipCache: { kind: "boolean", default: false, onChange },
     summary: { kind: "string", default: "", onChange },
-    tags: { kind: "stringArray", default: [], onChange },
+    tags: { kind: "stringArray", default: [], onChange, since: "5.9.1" },
     useVpn: { kind: "boolean", default: false, onChange },
   };
 }
@@ -242,12 +241,4 @@ export function mayBeDefinition(shownTools: readonly WorkspaceTool[] | undefined
   if (shownTools === undefined) return true;
   const names = new Set(shownTools.map((t) => t.name));
   return d.workspaceTools.every((t) => names.has(t.name));
-}
-
-/** Revision tags exist from Domino 5.9.1; on 5.3 they would be dropped, so say so before creating anything. */
-export async function assertTagsSupported(client: DominoClient, resource: string, d: RevisionDefinition): Promise<void> {
-  if (d.tags.length === 0) return;
-  if ((await client.capabilities()).surface === "5.3") {
-    throw new Error(`${resource}.tags needs Domino 5.9.1 or later; this Domino API (5.3) has no revision tags. Remove tags.`);
-  }
 }

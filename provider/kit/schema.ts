@@ -5,6 +5,7 @@
  * same fields.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { Capabilities } from "../client/client";
 
 /**
  * The engine's placeholder for a value not known yet (preview). It arrives as this
@@ -95,6 +96,12 @@ export interface InputRule extends FieldRule {
   onChange: "update" | "replace" | "ignore";
   /** The server picks the value when it is not given, so its absence is not a change. */
   computedWhenAbsent?: boolean;
+  /**
+   * The first Domino version whose API has the field (the contract's `x-domino-since`, or
+   * the version of the only operation that carries it). On an older API surface a value
+   * other than the default fails `check` (and create or update), naming this version.
+   */
+  since?: string;
 }
 
 /**
@@ -273,11 +280,13 @@ export function changedFields(schema: Schema, olds: Record<string, unknown>, new
     if (rule.onChange === "ignore") continue;
     const n = news[name] ?? rule.default;
     if (n === undefined && rule.computedWhenAbsent) continue;
+    // State written before the field existed holds nothing for it: it had the default.
+    const o = olds[name] ?? rule.default;
     if (containsUnknown(n)) changed.push(name);
     // State written before ids were canonicalised may hold them in another case.
-    else if (rule.dominoId && typeof n === "string" && typeof olds[name] === "string") {
-      if (n.toLowerCase() !== (olds[name] as string).toLowerCase()) changed.push(name);
-    } else if (!sameRecorded(rule, n, olds[name])) changed.push(name);
+    else if (rule.dominoId && typeof n === "string" && typeof o === "string") {
+      if (n.toLowerCase() !== o.toLowerCase()) changed.push(name);
+    } else if (!sameRecorded(rule, n, o)) changed.push(name);
   }
   return changed;
 }
@@ -333,6 +342,53 @@ export function declaredInputs(schema: Schema, outs: Record<string, unknown>): R
     if (outs[name] !== undefined && outs[name] !== null) inputs[name] = outs[name];
   }
   return inputs;
+}
+
+/** The API surface a client detected: "5.3" for the base set of operations, "5.9+" for the full contract. */
+export type ApiSurface = Capabilities["surface"];
+
+function versionParts(version: string): number[] {
+  return version.split(".").map(Number);
+}
+
+/** Whether a field that Domino `since` introduced is missing from this API surface. */
+export function surfaceLacks(surface: ApiSurface, since: string): boolean {
+  // "5.9+" cannot tell 5.9.1 from 6.3: what it lacks it says itself (a 404, or a field left out).
+  if (surface !== "5.3") return false;
+  const [a, b] = [versionParts(since), versionParts("5.3")];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d > 0;
+  }
+  return false;
+}
+
+/** Fields given a value other than their default that a newer Domino introduced (values not known yet excepted). */
+export function versionedFieldsGiven(schema: Schema, inputs: Record<string, unknown>): string[] {
+  return Object.entries(schema)
+    .filter(([name, rule]) => {
+      const value = inputs[name];
+      if (rule.since === undefined || value === undefined || value === null || containsUnknown(value)) return false;
+      return rule.default === undefined || !sameValue(value, rule.default);
+    })
+    .map(([name]) => name);
+}
+
+/**
+ * `check` failures for the fields this API surface does not have: each names the field,
+ * the version that has it and the way out.
+ */
+export function unsupportedFields(resource: string, schema: Schema, inputs: Record<string, unknown>, surface: ApiSurface): Failure[] {
+  return versionedFieldsGiven(schema, inputs)
+    .filter((name) => surfaceLacks(surface, schema[name].since as string))
+    .map((name) => {
+      const rule = schema[name];
+      const fix = rule.default === undefined ? `Remove ${name}` : `Remove ${name} or set it to ${JSON.stringify(rule.default)}`;
+      return {
+        property: name,
+        reason: `${resource}.${name} needs Domino ${rule.since} or later; this Domino API (${surface}) does not have it. ${fix}.`,
+      };
+    });
 }
 
 /** Inputs without the engine's `__provider` entry, for building API requests. */

@@ -14,7 +14,7 @@ import { messageOf } from "../kit/init-error";
 import { defineProvider } from "../kit/lifecycle";
 import { canonical, CollaboratorRole, findProject } from "../kit/projects";
 import { Candidates, createOnce, locateWith } from "../kit/recovery";
-import { Args, resourceClass } from "../kit/resource";
+import { Args, resourceClass, ResourceArgs } from "../kit/resource";
 import { REPLACING_ID, SchemaFor } from "../kit/schema";
 
 export type { CollaboratorRole } from "../kit/projects";
@@ -38,7 +38,7 @@ export const collaboratorSchema: SchemaFor<CollaboratorInputs> = {
 };
 
 export type CollaboratorOutputs = CollaboratorInputs & CollaboratorComputed;
-export type CollaboratorArgs = Args<CollaboratorInputs>;
+export type CollaboratorArgs = ResourceArgs<CollaboratorInputs>;
 export type CollaboratorState = Partial<Args<CollaboratorOutputs>>;
 
 const ids = compositeId("Collaborator", "projectId", "userId");
@@ -53,7 +53,7 @@ function membership(project: ProjectV1, userId: string): ProjectCollaboratorV1 |
 
 /**
  * The project's collaborators are the candidates, and the user is the key: a user already
- * on the project is refused before anything is sent (take it over instead). What an add
+ * on the project is refused before anything is sent (adopt it with `adoptId` instead). What an add
  * made is the user with the role. A project that is gone has no collaborators; the add
  * then says why it fails.
  */
@@ -69,7 +69,7 @@ function candidates(client: DominoClient, { projectId, userId, role }: Collabora
     // Memberships have no id of their own: the project and user are the object.
     idOf: (c) => joinId(projectId, c.id),
     sameKey: (c) => sameId(c.id, userId),
-    takenHint: "take it over with `Collaborator.get`, or remove it from the project first",
+    takenHint: "adopt it with `adoptId`, or remove it from the project first",
     matches: (c) => sameId(c.id, userId) && c.role.toLowerCase() === role.toLowerCase(),
   };
 }
@@ -102,6 +102,7 @@ export const provider = defineProvider<CollaboratorInputs, CollaboratorOutputs>(
   schema: collaboratorSchema,
   computed: {},
   describe: (c) => `${c.userId} of project ${c.projectId}`,
+  adoption: { key: ["projectId", "userId"], id: ids },
 
   async create({ client }, inputs) {
     await addOnce(client, inputs);
@@ -160,7 +161,7 @@ export const provider = defineProvider<CollaboratorInputs, CollaboratorOutputs>(
  * `userId` is the id Domino's collaborator calls name `id` (a user id or an
  * organization's id). The project owner is not a collaborator and cannot be added. A user
  * who is already a collaborator is not taken over silently: the create fails and names
- * the id to `get` it by.
+ * the id to adopt it by (`adoptId`).
  *
  * A role change is applied by remove + add, since Domino has no role update: for a
  * moment the user has no role on the project. If the add fails, the previous role is

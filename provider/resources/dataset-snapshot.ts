@@ -12,7 +12,7 @@ import { finishCreate, partialCreate } from "../kit/init-error";
 import { defineProvider, recordedOutputs } from "../kit/lifecycle";
 import { warnUser } from "../kit/notices";
 import { Candidates, createOnce, locateWith } from "../kit/recovery";
-import { Args, resourceClass } from "../kit/resource";
+import { Args, resourceClass, ResourceArgs } from "../kit/resource";
 import { diffRenewing, REPLACING_ID, SchemaFor, waitMinutes } from "../kit/schema";
 
 export interface DatasetSnapshotInputs {
@@ -50,7 +50,7 @@ export const datasetSnapshotSchema: SchemaFor<DatasetSnapshotInputs> = {
 /** Inputs after `check`: defaults filled in. */
 type CheckedDatasetSnapshot = Required<DatasetSnapshotInputs>;
 export type DatasetSnapshotOutputs = CheckedDatasetSnapshot & DatasetSnapshotComputed;
-export type DatasetSnapshotArgs = Args<DatasetSnapshotInputs>;
+export type DatasetSnapshotArgs = ResourceArgs<DatasetSnapshotInputs>;
 export type DatasetSnapshotState = Partial<Args<DatasetSnapshotOutputs>>;
 
 const ids = compositeId("DatasetSnapshot", "datasetId", "snapshotId");
@@ -118,6 +118,7 @@ export const provider = defineProvider<CheckedDatasetSnapshot, DatasetSnapshotOu
   schema: datasetSnapshotSchema,
   computed: { snapshotId: true, status: true, createdAt: true, creatorId: true },
   describe: (s) => `of dataset ${s.datasetId}`,
+  adoption: { key: ["datasetId"], id: ids },
 
   // A failed snapshot is of no use: the next update makes a new one.
   diff: (olds, news) => diffRenewing(datasetSnapshotSchema, olds, news, olds.status === "failed"),

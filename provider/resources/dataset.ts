@@ -1,20 +1,26 @@
 /**
  * Dataset: a read-write dataset of a project. Its name and description change in place;
- * moving it to another project means a new dataset.
+ * moving it to another project, or other creation grants, means a new dataset.
+ *
+ * Creation grants (`grants`, Domino 5.9.1 or later) give users and organizations a role on
+ * the new dataset. Domino never returns a dataset's grants: the outputs keep the ones given,
+ * and refresh cannot see grants changed in Domino's UI.
  *
  * Domino 5.3's API has no call to delete a dataset (it arrived with 5.9.1). There,
  * destroying a Dataset removes it from the stack only, and says so: the dataset stays in
  * Domino until someone deletes it in the UI.
  */
 import { DominoClient } from "../client/client";
-import { DatasetRwMetadataV1, DatasetRwV1 } from "../client/datasets";
+import { DATASET_ROLES, DatasetRwMetadataV1, DatasetRwV1 } from "../client/datasets";
 import { activeClient } from "../config";
 import { listProjectDatasets } from "../kit/datasets";
+import type { DatasetRole } from "../kit/enums";
+import { sameId } from "../kit/ids";
 import { defineProvider } from "../kit/lifecycle";
 import { warnUser } from "../kit/notices";
 import { Candidates, createOnce, locateWith } from "../kit/recovery";
-import { Args, resourceClass } from "../kit/resource";
-import { containsUnknown, MAX_DESCRIPTION, REPLACING_ID, SchemaFor, segmentName } from "../kit/schema";
+import { Args, resourceClass, ResourceArgs } from "../kit/resource";
+import { containsUnknown, diffInputs, MAX_DESCRIPTION, REPLACING_ID, SchemaFor, segmentName } from "../kit/schema";
 
 export interface DatasetInputs {
   /** The project that owns the dataset. Changing it replaces the dataset. */
@@ -27,7 +33,24 @@ export interface DatasetInputs {
   name: string;
   /** At most 10,000 characters. Updated in place. Default "". */
   description?: string;
+  /**
+   * Roles given on the new dataset, besides the caller's (the owner). Needs Domino 5.9.1
+   * or later. One grant per user or organization; organizations cannot be owners. Changing
+   * it REPLACES the dataset with a new, empty one. Domino never returns grants: the outputs
+   * keep the ones given. Default [].
+   */
+  grants?: DatasetGrant[];
 }
+
+/** A role on a dataset for a user or an organization. */
+export interface DatasetGrant {
+  /** The user's or organization's id. */
+  targetId: string;
+  /** DatasetRwOwner, DatasetRwEditor or DatasetRwReader (case-insensitive). */
+  targetRole: DatasetRole;
+}
+
+export type DatasetGrantArgs = Args<DatasetGrant>;
 
 export interface DatasetComputed {
   createdAt: string;
@@ -48,19 +71,44 @@ export const datasetSchema: SchemaFor<DatasetInputs> = {
     onChange: "update",
   },
   description: { kind: "string", default: "", max: MAX_DESCRIPTION, onChange: "update" },
+  grants: {
+    kind: "objectArray",
+    default: [],
+    fields: {
+      targetId: { kind: "string", required: true, dominoId: true },
+      targetRole: { kind: "string", required: true, oneOf: DATASET_ROLES },
+    },
+    validate: oneGrantEach,
+    onChange: "replace",
+    since: "5.9.1",
+  },
 };
+
+function oneGrantEach(value: unknown): string | undefined {
+  const seen = new Set<string>();
+  for (const grant of Array.isArray(value) ? value : []) {
+    const id = grant && typeof grant === "object" && typeof grant.targetId === "string" ? grant.targetId.toLowerCase() : undefined;
+    if (id === undefined) continue;
+    if (seen.has(id)) return `must give ${id} one grant, not several (Domino keeps one role per user or organization)`;
+    seen.add(id);
+  }
+  return undefined;
+}
 
 /** Inputs after `check`: defaults filled in. */
 type CheckedDataset = Required<DatasetInputs>;
-export type DatasetOutputs = CheckedDataset & DatasetComputed;
-export type DatasetArgs = Args<DatasetInputs>;
+/** The grants are absent after `Dataset.get`: Domino never returns them. */
+export type DatasetOutputs = Omit<CheckedDataset, "grants"> & { grants?: DatasetGrant[] } & DatasetComputed;
+export type DatasetArgs = ResourceArgs<DatasetInputs>;
 export type DatasetState = Partial<Args<DatasetOutputs>>;
 
-function toOutputs(dataset: DatasetRwV1, projectId: string): DatasetOutputs {
+/** Domino's dataset as outputs; `grants` are the ones given, which Domino never returns. */
+function toOutputs(dataset: DatasetRwV1, projectId: string, grants: DatasetGrant[] | undefined): DatasetOutputs {
   return {
     projectId: dataset.projectId ?? projectId,
     name: dataset.name,
     description: dataset.description ?? "",
+    grants,
     createdAt: dataset.createdAt,
     snapshotIds: dataset.snapshotIds ?? [],
     tags: dataset.tags ?? {},
@@ -94,7 +142,7 @@ function candidates(client: DominoClient, inputs: CheckedDataset): Candidates<Da
     idOf: (d) => d.id,
     matches: (d) => d.name === inputs.name && (d.description ?? "") === inputs.description,
     sameKey: (d) => d.name.toLowerCase() === inputs.name.toLowerCase(),
-    takenHint: "take it over with `Dataset.get`, or choose another name",
+    takenHint: "adopt it with `adoptId`, or choose another name",
   };
 }
 
@@ -107,6 +155,25 @@ export const provider = defineProvider<CheckedDataset, DatasetOutputs>({
   schema: datasetSchema,
   computed: { createdAt: true, snapshotIds: true, tags: true },
   describe: (d) => `"${d.name}"`,
+  // The name is unique in the project: adopting renames nothing (rename after the adoption).
+  adoption: { key: ["projectId", "name"] },
+
+  // A replacement in the same project that keeps the name (in any case: Domino compares
+  // names case-insensitively) would collide with the old dataset: it goes first.
+  diff: (olds, news) =>
+    diffInputs(
+      datasetSchema,
+      { ...olds },
+      { ...news },
+      (_replaces, o, n) =>
+        typeof o.projectId === "string" &&
+        typeof n.projectId === "string" &&
+        sameId(o.projectId, n.projectId) &&
+        typeof o.name === "string" &&
+        typeof n.name === "string" &&
+        !containsUnknown(n.name) &&
+        o.name.toLowerCase() === n.name.toLowerCase(),
+    ),
 
   async afterCheck(olds, result) {
     const creating = !olds || !("name" in olds) || olds.name === undefined;
@@ -128,19 +195,24 @@ export const provider = defineProvider<CheckedDataset, DatasetOutputs>({
     const dataset = await createOnce<DatasetRwV1>({
       ...candidates(client, inputs),
       send: () =>
-        client.datasets.createDataset({ name: inputs.name, projectId: inputs.projectId, ...(inputs.description ? { description: inputs.description } : {}) }),
+        client.datasets.createDataset({
+          name: inputs.name,
+          projectId: inputs.projectId,
+          ...(inputs.description ? { description: inputs.description } : {}),
+          ...(inputs.grants.length > 0 ? { grants: inputs.grants } : {}),
+        }),
     });
-    return { id: dataset.id, outs: toOutputs(dataset, inputs.projectId) };
+    return { id: dataset.id, outs: toOutputs(dataset, inputs.projectId, inputs.grants) };
   },
 
   // A dataset that is deleted (or gone with its project) answers 404: gone.
-  read: async ({ client }, id, recorded) => toOutputs(await client.datasets.getDataset(id), recorded.projectId ?? ""),
+  read: async ({ client }, id, recorded) => toOutputs(await client.datasets.getDataset(id), recorded.projectId ?? "", recorded.grants),
 
   async update({ client }, id, olds, news) {
     const body: DatasetRwMetadataV1 = {};
     if (news.name !== olds.name) body.name = news.name;
     if (news.description !== olds.description) body.description = news.description;
-    return toOutputs(await client.datasets.updateDataset(id, body), olds.projectId);
+    return toOutputs(await client.datasets.updateDataset(id, body), olds.projectId, olds.grants);
   },
 
   async delete({ client }, id, props) {
@@ -161,9 +233,11 @@ export const provider = defineProvider<CheckedDataset, DatasetOutputs>({
  * A read-write dataset of a Domino project. Id for `get`: the dataset id.
  *
  * - `name` (unique within the project) and `description` are updated in place;
- *   changing `projectId` replaces the dataset.
+ *   changing `projectId` or `grants` replaces the dataset with a new, empty one (in the
+ *   same project with the same name, the old one is deleted first: the names would
+ *   collide). Use `protect: true` on datasets that hold data.
  * - A dataset of the same name that already exists in the project is not taken over: the
- *   create fails, naming it (take it over with `Dataset.get`).
+ *   create fails, naming it (adopt it with `adoptId`).
  * - Destroying it deletes the dataset (Domino 5.9.1 and later; Domino marks it for
  *   deletion and purges it after its grace period).
  * - Domino 5.3 has no API call to delete a dataset. There, destroying (or replacing) a

@@ -2,8 +2,9 @@
  * EnvironmentRevision: one revision of a compute environment's definition (base image,
  * Dockerfile instructions, variables, scripts, tools). Domino builds an image for it.
  *
- * Revisions are append-only in Domino: nothing about a revision can change, so any
- * change of input makes a new revision (a replacement). Domino has no call to delete a
+ * Revisions are append-only in Domino: only whether a revision is restricted can change
+ * (in place, Domino 5.9.1 or later), so any other change of input makes a new revision (a
+ * replacement). Domino has no call to delete a
  * revision either, so deleting this resource only removes it from the stack; the
  * revision stays in the environment's history, and the environment keeps using its
  * newest revision (or the one selected in the UI).
@@ -14,15 +15,15 @@
  */
 import { DominoClient } from "../client/client";
 import { EnvironmentRevisionV1 } from "../client/environments";
-import { Build, buildFailed, canonicalStatus, liveEnvironment, shownRevisions, visibleRevision, waitForBuild } from "../kit/builds";
+import { Build, buildFailed, canonicalStatus, isTerminal, liveEnvironment, shownRevisions, visibleRevision, waitForBuild } from "../kit/builds";
 import type { BuildStatus } from "../kit/enums";
 import { compositeId, joinId, sameId } from "../kit/ids";
-import { finishCreate, partialCreate } from "../kit/init-error";
+import { finishCreate, messageOf, partialCreate } from "../kit/init-error";
 import { defineProvider, OperationContext, recordedOutputs } from "../kit/lifecycle";
 import { Candidates, createOnce, locateWith } from "../kit/recovery";
-import { Args, resourceClass } from "../kit/resource";
+import { Args, resourceClass, ResourceArgs } from "../kit/resource";
 import type { RevisionDefinition, RevisionDefinitionInputs, WithRecordedVariables } from "../kit/revisions";
-import { assertTagsSupported, mayBeDefinition, revisionBody, revisionDefinition, revisionFieldsSchema, withRecordedVariables } from "../kit/revisions";
+import { mayBeDefinition, revisionBody, revisionDefinition, revisionFieldsSchema, withRecordedVariables } from "../kit/revisions";
 import { diffRenewing, REPLACING_ID, SchemaFor, waitMinutes } from "../kit/schema";
 
 // The definition's types live in the kit (Environment declares its first revision with
@@ -44,6 +45,13 @@ export interface EnvironmentRevisionInputs extends RevisionDefinitionInputs {
    * takes its place; the wait is not bounded by `domino:operationTimeoutMs`.
    */
   buildTimeoutMinutes?: number;
+  /**
+   * Whether the revision is restricted (restricted projects may use only restricted
+   * revisions). The one field of a revision that changes in place. Needs Domino 5.9.1 or
+   * later and the ClassifyEnvironments permission. Refresh reads it back while the
+   * revision is one the environment shows. Default false.
+   */
+  isRestricted?: boolean;
 }
 
 export interface EnvironmentRevisionComputed {
@@ -64,13 +72,15 @@ export const environmentRevisionSchema: SchemaFor<EnvironmentRevisionInputs> = {
     onChange: "ignore",
     validate: waitMinutes,
   },
+  isRestricted: { kind: "boolean", default: false, onChange: "update", since: "5.9.1" },
 };
 
 /** Inputs after `check`: defaults filled in. */
-type CheckedRevision = RevisionDefinition & Required<Pick<EnvironmentRevisionInputs, "environmentId" | "waitForBuild" | "buildTimeoutMinutes">>;
+type CheckedRevision = RevisionDefinition &
+  Required<Pick<EnvironmentRevisionInputs, "environmentId" | "waitForBuild" | "buildTimeoutMinutes" | "isRestricted">>;
 /** The variables are recorded as `{key, valueSha256}`: their values stay in the (secret) inputs. */
 export type EnvironmentRevisionOutputs = WithRecordedVariables<CheckedRevision> & EnvironmentRevisionComputed;
-export type EnvironmentRevisionArgs = Args<EnvironmentRevisionInputs>;
+export type EnvironmentRevisionArgs = ResourceArgs<EnvironmentRevisionInputs>;
 export type EnvironmentRevisionState = Partial<Args<EnvironmentRevisionOutputs>>;
 
 const ids = compositeId("EnvironmentRevision", "environmentId", "revisionId");
@@ -84,6 +94,8 @@ function toOutputs(inputs: CheckedRevision, revision: EnvironmentRevisionV1): En
     ...revisionDefinition(inputs),
     waitForBuild: inputs.waitForBuild,
     buildTimeoutMinutes: inputs.buildTimeoutMinutes,
+    // Domino makes every revision unrestricted; a restriction asked for is a call of its own.
+    isRestricted: false,
   };
 }
 
@@ -111,6 +123,32 @@ async function settleBuild({ client }: OperationContext, id: string, outs: Envir
   if (outcome.kind === "timedOut") throw partialCreate({}, id, settled, timeoutReason(settled));
   if (outcome.kind === "finished" && buildFailed(outcome.status)) throw partialCreate({}, id, settled, buildFailureReason(settled));
   return settled;
+}
+
+/** Flags the revision restricted or not (one call); the outputs record it once Domino took it. */
+async function setRestricted({ client }: OperationContext, outs: EnvironmentRevisionOutputs, isRestricted: boolean): Promise<EnvironmentRevisionOutputs> {
+  await client.environments.setRevisionRestricted(outs.environmentId, outs.revisionId, isRestricted);
+  return { ...outs, isRestricted };
+}
+
+/** The restriction a create asks for, once the revision exists; a failure records the revision as it is. */
+async function restrictCreated(ctx: OperationContext, id: string, outs: EnvironmentRevisionOutputs, isRestricted: boolean): Promise<EnvironmentRevisionOutputs> {
+  if (!isRestricted) return outs;
+  try {
+    return await setRestricted(ctx, outs, true);
+  } catch (err) {
+    throw partialCreate({}, id, outs, `${describeRevision(outs)} was created, but could not be restricted: ${messageOf(err)}`);
+  }
+}
+
+/**
+ * Whether a revision the environment shows is restricted: Domino shows one restricted
+ * revision. None shown means none is; another one shown says nothing about this one,
+ * which keeps the recorded value.
+ */
+function restrictionOf(env: { restrictedRevision?: { id: string } }, revisionId: string, recorded: boolean | undefined): boolean | undefined {
+  if (!env.restrictedRevision) return false;
+  return sameId(env.restrictedRevision.id, revisionId) ? true : recorded;
 }
 
 /** A revision the environment shows, and whether it is the latest. */
@@ -149,6 +187,7 @@ export const provider = defineProvider<CheckedRevision, EnvironmentRevisionOutpu
   schema: environmentRevisionSchema,
   computed: { revisionId: true, number: true, status: true },
   describe: (r) => `of environment ${r.environmentId}`,
+  adoption: { key: ["environmentId"], id: ids },
 
   // A revision whose build failed is of no use: when builds are awaited, the next update
   // builds a new one, even with unchanged inputs.
@@ -157,7 +196,6 @@ export const provider = defineProvider<CheckedRevision, EnvironmentRevisionOutpu
 
   async create(ctx, inputs) {
     const { client } = ctx;
-    await assertTagsSupported(client, "EnvironmentRevision", inputs);
     const revision = await createOnce<ShownRevision>({
       ...candidates(client, inputs),
       send: () => client.environments.createEnvironmentRevision(inputs.environmentId, revisionBody(inputs)),
@@ -169,7 +207,7 @@ export const provider = defineProvider<CheckedRevision, EnvironmentRevisionOutpu
     return finishCreate(
       id,
       outs,
-      () => settleBuild(ctx, id, outs),
+      async () => restrictCreated(ctx, id, await settleBuild(ctx, id, outs), inputs.isRestricted),
       (message) => `${describeRevision(outs)} was created, but its build could not be followed: ${message}`,
     );
   },
@@ -188,15 +226,21 @@ export const provider = defineProvider<CheckedRevision, EnvironmentRevisionOutpu
     }
     // The definition is never returned: it keeps the recorded value (absent after a `get`).
     const outs = recordedOutputs<EnvironmentRevisionOutputs>({ ...withRecordedVariables(recorded), environmentId, revisionId });
-    return seen ? { ...outs, number: seen.number, status: canonicalStatus(seen.status) } : outs;
+    if (!seen) return outs;
+    const isRestricted = restrictionOf(env, revisionId, recorded.isRestricted);
+    return recordedOutputs<EnvironmentRevisionOutputs>({ ...outs, number: seen.number, status: canonicalStatus(seen.status), isRestricted });
   },
 
   /**
-   * Only reached when the last create or update left the revision with an error (a
-   * build that was still running at the deadline): every real change is a replacement.
+   * Reached for a change of `isRestricted` (one call), and when the last create or update
+   * left the revision with an error (a build that was still running at the deadline):
+   * every other change is a replacement.
    */
   async update(ctx, id, olds, news) {
-    const current = { ...olds, waitForBuild: news.waitForBuild, buildTimeoutMinutes: news.buildTimeoutMinutes };
+    let current = { ...olds, waitForBuild: news.waitForBuild, buildTimeoutMinutes: news.buildTimeoutMinutes };
+    if (news.isRestricted !== (olds.isRestricted ?? false)) current = await setRestricted(ctx, current, news.isRestricted);
+    // A build that has ended needs nothing more.
+    if (current.status !== undefined && isTerminal(current.status)) return current;
     if (!current.waitForBuild) {
       const env = await liveEnvironment(ctx.client, olds.environmentId);
       const seen = env && visibleRevision(env, olds.revisionId);
@@ -219,8 +263,10 @@ export const provider = defineProvider<CheckedRevision, EnvironmentRevisionOutpu
 /**
  * A revision of a Domino compute environment. Id for `get`: `<environmentId>/<revisionId>`.
  *
- * - Every input except `waitForBuild` and `buildTimeoutMinutes` is fixed once the revision
- *   exists: changing one builds a new revision (the old one stays in Domino's history).
+ * - Every input except `isRestricted`, `waitForBuild` and `buildTimeoutMinutes` is fixed
+ *   once the revision exists: changing one builds a new revision (the old one stays in
+ *   Domino's history). `isRestricted` changes in place (Domino 5.9.1 or later); a
+ *   restriction asked for at creation is set once the build has ended.
  * - By default `pulumi up` waits until the build ends, printing its status about every
  *   15 s. A build that fails (or is killed) fails the update with its status; the
  *   revision is still recorded, marked with the error, and the next `pulumi up` builds a

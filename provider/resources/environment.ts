@@ -20,9 +20,9 @@ import { sameId } from "../kit/ids";
 import { defineProvider, recordedOutputs } from "../kit/lifecycle";
 import { warnUser } from "../kit/notices";
 import { Candidates, createOnce, locateWith } from "../kit/recovery";
-import { Args, resourceClass } from "../kit/resource";
+import { Args, resourceClass, ResourceArgs } from "../kit/resource";
 import type { RevisionDefinition, RevisionDefinitionInputs, WithRecordedVariables } from "../kit/revisions";
-import { assertTagsSupported, mayBeDefinition, REVISION_FIELDS, revisionBody, revisionDefinition, revisionFieldsSchema, withRecordedVariables } from "../kit/revisions";
+import { mayBeDefinition, REVISION_FIELDS, revisionBody, revisionDefinition, revisionFieldsSchema, withRecordedVariables } from "../kit/revisions";
 import { containsUnknown, displayName, MAX_DESCRIPTION, sameRecorded, SchemaFor } from "../kit/schema";
 
 export interface EnvironmentInputs extends RevisionDefinitionInputs {
@@ -68,7 +68,7 @@ type CheckedEnvironment = RevisionDefinition &
   Required<Pick<EnvironmentInputs, "name" | "description" | "visibility" | "addBaseDependencies">> & { orgOwnerId?: string };
 /** The first revision's variables are recorded as `{key, valueSha256}`: their values stay in the (secret) inputs. */
 export type EnvironmentOutputs = WithRecordedVariables<CheckedEnvironment> & EnvironmentComputed;
-export type EnvironmentArgs = Args<EnvironmentInputs>;
+export type EnvironmentArgs = ResourceArgs<EnvironmentInputs>;
 export type EnvironmentState = Partial<Args<EnvironmentOutputs>>;
 
 function visibilityOf(env: EnvironmentV1): EnvironmentVisibility {
@@ -137,6 +137,7 @@ export const provider = defineProvider<CheckedEnvironment, EnvironmentOutputs>({
   schema: environmentSchema,
   computed: { ...ENVIRONMENT_FACTS, firstRevisionId: true },
   describe: (e) => `"${e.name}"`,
+  adoption: { key: ["name"] },
 
   /**
    * Warns about first-revision inputs that changed but are not applied. The warning names
@@ -157,7 +158,6 @@ export const provider = defineProvider<CheckedEnvironment, EnvironmentOutputs>({
   },
 
   async create({ client }, inputs) {
-    await assertTagsSupported(client, "Environment", inputs);
     const body: NewEnvironmentV1 = {
       ...revisionBody(inputs),
       name: inputs.name,

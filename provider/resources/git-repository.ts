@@ -12,7 +12,7 @@ import { compositeId, joinId, sameId } from "../kit/ids";
 import { defineProvider } from "../kit/lifecycle";
 import { canonical, GIT_REPOSITORY_RULES, gitReferenceOutput, GitRepositoryFields, repositoryBody } from "../kit/projects";
 import { Candidates, createOnce, locateWith } from "../kit/recovery";
-import { Args, resourceClass } from "../kit/resource";
+import { Args, resourceClass, ResourceArgs } from "../kit/resource";
 import { diffInputs, REPLACING_ID, sameValue, SchemaFor } from "../kit/schema";
 
 export interface GitRepositoryInputs extends GitRepositoryFields {
@@ -36,7 +36,7 @@ export const gitRepositorySchema: SchemaFor<GitRepositoryInputs> = {
 };
 
 export type GitRepositoryOutputs = GitRepositoryInputs & FilledIn & GitRepositoryComputed;
-export type GitRepositoryArgs = Args<GitRepositoryInputs>;
+export type GitRepositoryArgs = ResourceArgs<GitRepositoryInputs>;
 export type GitRepositoryState = Partial<Args<GitRepositoryOutputs>>;
 
 const ids = compositeId("GitRepository", "projectId", "repositoryId");
@@ -77,7 +77,7 @@ function candidates(client: DominoClient, inputs: GitRepositoryInputs): Candidat
     list: () => collectPages((offset, limit) => client.projects.listRepositoriesPage(projectId, offset, limit)),
     idOf: (r) => r.id,
     sameKey: (r) => r.uri === inputs.uri,
-    takenHint: "take it over with `GitRepository.get`, or remove the import from the project first",
+    takenHint: "adopt it with `adoptId` (`<projectId>/<repositoryId>`), or remove the import from the project first",
     matches: (r) => matches(r, inputs),
   };
 }
@@ -87,6 +87,8 @@ export const provider = defineProvider<GitRepositoryInputs, GitRepositoryOutputs
   schema: gitRepositorySchema,
   computed: { repositoryId: true },
   describe: (r) => `${r.uri} in project ${r.projectId}`,
+  // The URI is unique in the project.
+  adoption: { key: ["projectId", "uri"], id: ids },
 
   diff(olds, news) {
     // Domino refuses a second import of a URI the project already has, so a replacement

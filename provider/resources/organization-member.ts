@@ -12,7 +12,7 @@ import { compositeId, joinId, sameId } from "../kit/ids";
 import { defineProvider } from "../kit/lifecycle";
 import { canonicalRole, membershipOf, ORGANIZATION_ROLES } from "../kit/organizations";
 import { Candidates, createOnce, locateWith } from "../kit/recovery";
-import { Args, resourceClass } from "../kit/resource";
+import { Args, resourceClass, ResourceArgs } from "../kit/resource";
 import { REPLACING_ID, SchemaFor } from "../kit/schema";
 
 export interface OrganizationMemberInputs {
@@ -35,7 +35,7 @@ export const organizationMemberSchema: SchemaFor<OrganizationMemberInputs> = {
 
 type CheckedOrganizationMember = Required<OrganizationMemberInputs>;
 export type OrganizationMemberOutputs = CheckedOrganizationMember & OrganizationMemberComputed;
-export type OrganizationMemberArgs = Args<OrganizationMemberInputs>;
+export type OrganizationMemberArgs = ResourceArgs<OrganizationMemberInputs>;
 export type OrganizationMemberState = Partial<Args<OrganizationMemberOutputs>>;
 
 const ids = compositeId("OrganizationMember", "organizationId", "userId");
@@ -97,7 +97,7 @@ function candidates(client: DominoClient, inputs: CheckedOrganizationMember): Ca
     idOf: (m) => joinId(organizationId, m.userId),
     matches: (m) => sameId(m.userId, userId) && canonicalRole(m.organizationRole) === canonicalRole(organizationRole),
     sameKey: (m) => sameId(m.userId, userId),
-    takenHint: `take it over with \`OrganizationMember.get\` (id ${id}), or remove the user from the organization first`,
+    takenHint: `adopt it with \`adoptId\` (id ${id}), or remove the user from the organization first`,
   };
 }
 
@@ -106,6 +106,7 @@ export const provider = defineProvider<CheckedOrganizationMember, OrganizationMe
   schema: organizationMemberSchema,
   computed: {},
   describe: (m) => `user ${m.userId} in organization ${m.organizationId}`,
+  adoption: { key: ["organizationId", "userId"], id: ids },
 
   async create({ client }, inputs) {
     const { organizationId, userId, organizationRole } = inputs;
@@ -141,8 +142,8 @@ export const provider = defineProvider<CheckedOrganizationMember, OrganizationMe
 /**
  * A user's membership of a Domino organization. Id for `get`: `<organizationId>/<userId>`.
  *
- * - A user who is already a member is refused at create: take the membership over with
- *   `OrganizationMember.get` instead.
+ * - A user who is already a member is refused at create: adopt the membership with
+ *   `adoptId` instead.
  * - A role change removes the member and adds them back with the new role (Domino has no
  *   documented role update), so for a moment the user is not a member.
  * - Changing `organizationId` or `userId` replaces the membership.

@@ -13,7 +13,7 @@ import { defineProvider } from "../kit/lifecycle";
 import { warnUser } from "../kit/notices";
 import { organizationsNamed } from "../kit/organizations";
 import { Candidates, createOnce, locateWith } from "../kit/recovery";
-import { Args, resourceClass } from "../kit/resource";
+import { Args, resourceClass, ResourceArgs } from "../kit/resource";
 import { containsUnknown, diffInputs, SchemaFor, segmentName } from "../kit/schema";
 
 export interface OrganizationInputs {
@@ -46,7 +46,7 @@ export const organizationSchema: SchemaFor<OrganizationInputs> = {
 
 type CheckedOrganization = Required<OrganizationInputs>;
 export type OrganizationOutputs = CheckedOrganization & OrganizationComputed;
-export type OrganizationArgs = Args<OrganizationInputs>;
+export type OrganizationArgs = ResourceArgs<OrganizationInputs>;
 export type OrganizationState = Partial<Args<OrganizationOutputs>>;
 
 function toOutputs(org: OrganizationV1): OrganizationOutputs {
@@ -80,7 +80,7 @@ function candidates(client: DominoClient, inputs: CheckedOrganization): Candidat
     idOf: (o) => o.id,
     matches: (o) => o.name === inputs.name,
     sameKey: (o) => o.name === inputs.name,
-    takenHint: "take it over with `Organization.get`, or choose another name",
+    takenHint: "adopt it with `adoptId`, or choose another name",
   };
 }
 
@@ -89,6 +89,7 @@ export const provider = defineProvider<CheckedOrganization, OrganizationOutputs>
   schema: organizationSchema,
   computed: { defaultEnvironmentId: true },
   describe: (o) => `"${o.name}"`,
+  adoption: { key: ["name"] },
 
   diff(olds, news) {
     const result = diffInputs(organizationSchema, { ...olds }, { ...news });

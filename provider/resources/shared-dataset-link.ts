@@ -7,7 +7,7 @@ import { DominoClient } from "../client/client";
 import { compositeId, joinId, sameId } from "../kit/ids";
 import { defineProvider } from "../kit/lifecycle";
 import { Candidates, createOnce, locateWith, removeReleasing } from "../kit/recovery";
-import { Args, resourceClass } from "../kit/resource";
+import { Args, resourceClass, ResourceArgs } from "../kit/resource";
 import { REPLACING_ID, SchemaFor } from "../kit/schema";
 
 export interface SharedDatasetLinkInputs {
@@ -26,7 +26,7 @@ export const sharedDatasetLinkSchema: SchemaFor<SharedDatasetLinkInputs> = {
 };
 
 export type SharedDatasetLinkOutputs = SharedDatasetLinkInputs & SharedDatasetLinkComputed;
-export type SharedDatasetLinkArgs = Args<SharedDatasetLinkInputs>;
+export type SharedDatasetLinkArgs = ResourceArgs<SharedDatasetLinkInputs>;
 export type SharedDatasetLinkState = Partial<Args<SharedDatasetLinkOutputs>>;
 
 const ids = compositeId("SharedDatasetLink", "projectId", "datasetId");
@@ -55,7 +55,7 @@ function candidates(client: DominoClient, inputs: SharedDatasetLinkInputs): Cand
     list: async () => (await client.datasets.listSharedDatasets(projectId)).sharedDatasetIds.map((id) => ({ datasetId: id })),
     idOf: (l) => joinId(projectId, l.datasetId),
     sameKey: (l) => sameId(l.datasetId, datasetId),
-    takenHint: "take it over with `SharedDatasetLink.get`",
+    takenHint: "adopt it with `adoptId`",
     matches: (l) => sameId(l.datasetId, datasetId),
   };
 }
@@ -65,6 +65,7 @@ export const provider = defineProvider<SharedDatasetLinkInputs, SharedDatasetLin
   schema: sharedDatasetLinkSchema,
   computed: {},
   describe: (l) => `of dataset ${l.datasetId} to project ${l.projectId}`,
+  adoption: { key: ["projectId", "datasetId"], id: ids },
 
   async create({ client }, inputs) {
     const { projectId, datasetId } = inputs;
@@ -105,6 +106,6 @@ export const provider = defineProvider<SharedDatasetLinkInputs, SharedDatasetLin
  * - Any change replaces the link; destroying it unlinks the dataset from the project and
  *   leaves the dataset itself alone.
  * - A dataset already linked to the project is not taken over: the create fails, naming
- *   the link (take it over with `SharedDatasetLink.get`).
+ *   the link (adopt it with `adoptId`).
  */
 export class SharedDatasetLink extends resourceClass<SharedDatasetLinkArgs, SharedDatasetLinkOutputs>("shared-dataset-link", provider) {}

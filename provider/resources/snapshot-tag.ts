@@ -10,7 +10,7 @@ import { DatasetTag, tagsOf, tagTarget } from "../kit/datasets";
 import { compositeId, joinId, sameId } from "../kit/ids";
 import { defineProvider } from "../kit/lifecycle";
 import { Candidates, createOnce, locateWith, removeReleasing } from "../kit/recovery";
-import { Args, resourceClass } from "../kit/resource";
+import { Args, resourceClass, ResourceArgs } from "../kit/resource";
 import { displayName, REPLACING_ID, SchemaFor } from "../kit/schema";
 
 export interface SnapshotTagInputs {
@@ -44,7 +44,7 @@ export const snapshotTagSchema: SchemaFor<SnapshotTagInputs> = {
 };
 
 export type SnapshotTagOutputs = SnapshotTagInputs & SnapshotTagComputed;
-export type SnapshotTagArgs = Args<SnapshotTagInputs>;
+export type SnapshotTagArgs = ResourceArgs<SnapshotTagInputs>;
 export type SnapshotTagState = Partial<Args<SnapshotTagOutputs>>;
 
 const ids = compositeId("SnapshotTag", "datasetId", "tagName");
@@ -83,7 +83,7 @@ function candidates(client: DominoClient, inputs: SnapshotTagInputs, before?: Da
     },
     idOf: (t) => joinId(datasetId, t.tagName),
     sameKey: (t) => t.tagName === tagName,
-    takenHint: "take it over with `SnapshotTag.get`, or choose another name",
+    takenHint: "adopt it with `adoptId`, or choose another name",
     matches: (t) => t.tagName === tagName && sameId(t.snapshotId, snapshotId),
   };
 }
@@ -99,7 +99,7 @@ async function addTag(client: DominoClient, inputs: SnapshotTagInputs, before?: 
       if (!sameId(actual, snapshotId)) {
         throw new Error(
           `tag "${tagName}" of dataset ${datasetId} points at snapshot ${actual ?? "(none)"} after adding it for snapshot ${snapshotId}: ` +
-            "the name was probably taken meanwhile; remove the other tag or take it over with `SnapshotTag.get`",
+            "the name was probably taken meanwhile; remove the other tag or adopt it with `adoptId`",
         );
       }
       return { tagName, snapshotId };
@@ -112,6 +112,7 @@ export const provider = defineProvider<SnapshotTagInputs, SnapshotTagOutputs>({
   schema: snapshotTagSchema,
   computed: {},
   describe: (t) => `"${t.tagName}"`,
+  adoption: { key: ["datasetId", "tagName"], id: ids },
 
   async create({ client }, inputs) {
     await addTag(client, inputs);
@@ -154,6 +155,6 @@ export const provider = defineProvider<SnapshotTagInputs, SnapshotTagOutputs>({
  *   exist).
  * - Changing `datasetId` or `tagName` replaces the tag.
  * - A name the dataset already uses is not taken over: the create fails before anything
- *   is sent, naming the tag (take it over with `SnapshotTag.get`).
+ *   is sent, naming the tag (adopt it with `adoptId`).
  */
 export class SnapshotTag extends resourceClass<SnapshotTagArgs, SnapshotTagOutputs>("snapshot-tag", provider) {}

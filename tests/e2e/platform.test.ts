@@ -1,6 +1,7 @@
 /**
- * The platform example (organization, members, environment and revisions) under the
- * real Pulumi engine, against the emulator. The steps share one stack and run in order.
+ * The platform example (organization, members, environment and a restricted revision,
+ * a project with its results branch, a dataset with grants) under the real Pulumi engine,
+ * against the emulator. The steps share one stack and run in order.
  */
 import { E2eEmulator, startE2eEmulator } from "./helpers/domino";
 import { CLI_SETUP_TIMEOUT_MS, dynamicResources, planOps, plaintextHits, providerBytes, PulumiProject, resourceName } from "./helpers/pulumi";
@@ -42,6 +43,13 @@ describe("platform example under the Pulumi engine", () => {
   const environment = async (id: string) => (await domino.api("GET", `/api/environments/v1/environments/${id}`)).body.environment;
   const roles = (org: { members: Array<{ userId: string; organizationRole: string }> }) =>
     Object.fromEntries(org.members.map((m) => [m.userId, m.organizationRole]));
+  const resultsBranchOf = async (projectId: string) =>
+    (await domino.api("GET", `/api/projects/beta/projects/${projectId}/results-settings`)).body.resultsSettings.branch;
+  /** What Domino recorded of a dataset's grants (it never returns them): the emulator's census. */
+  const grantsOf = async (datasetId: string) => {
+    const census = (await (await fetch(`${domino.url}/__emulator/objects`)).json()) as { datasets: Array<{ id: string; grants: unknown[] }> };
+    return census.datasets.find((d) => d.id === datasetId)?.grants;
+  };
 
   let outputs: Record<string, any>;
 
@@ -55,6 +63,8 @@ describe("platform example under the Pulumi engine", () => {
         "org-member": "create",
         python: "create",
         "python-xgboost": "create",
+        "ml-workspace": "create",
+        "training-data": "create",
       });
       const revision = plan.steps.find((s) => s.urn.endsWith("::python-xgboost"));
       expect(revision?.newState?.inputs?.environmentId).toBe(UNKNOWN);
@@ -63,10 +73,10 @@ describe("platform example under the Pulumi engine", () => {
   );
 
   test(
-    "up creates the organization, its members, the environment and a built revision",
+    "up creates the organization, its members, the environment, a built and restricted revision, the project and its dataset",
     async () => {
       const outcome = await stack.up();
-      expect(Object.keys(outcome.changed).sort()).toEqual(["ml-platform", "org-admin", "org-member", "python", "python-xgboost"]);
+      expect(Object.keys(outcome.changed).sort()).toEqual(["ml-platform", "ml-workspace", "org-admin", "org-member", "python", "python-xgboost", "training-data"]);
       expect(Object.values(outcome.changed).every((ops) => ops.join() === "create")).toBe(true);
 
       outputs = await stack.outputs();
@@ -74,6 +84,16 @@ describe("platform example under the Pulumi engine", () => {
       expect(roles(await organization(outputs.organizationId))).toMatchObject({ [users.alice]: "Admin", [users.bob]: "Member" });
       const env = await environment(outputs.environmentId);
       expect(env.latestRevision).toMatchObject({ number: 2, status: "Succeeded" });
+      // The revision is the environment's restricted one.
+      expect(outputs.revisionRestricted).toBe(true);
+      expect(env.restrictedRevision?.id).toBe(outputs.revisionId);
+      // The project's run results go to isolated branches.
+      expect(outputs.resultsBranch).toBe("isolated");
+      expect(await resultsBranchOf(outputs.projectId)).toBe("isolated");
+      // The organization may read the dataset: Domino recorded the grant, and Bob (a member) reads it.
+      expect(await grantsOf(outputs.datasetId)).toContainEqual({ targetId: outputs.organizationId, targetRole: "DatasetRwReader" });
+      const asBob = await fetch(`${domino.url}/api/datasetrw/v1/datasets/${outputs.datasetId}`, { headers: { "X-Domino-Api-Key": domino.emulator.users.bob.apiKey } });
+      expect(asBob.status).toBe(200);
     },
     STEP_TIMEOUT_MS,
   );
@@ -102,7 +122,42 @@ describe("platform example under the Pulumi engine", () => {
   test(
     "a second up reports no changes",
     async () => {
-      expect((await stack.up(["--expect-no-changes"])).changes).toEqual({ same: 6 });
+      expect((await stack.up(["--expect-no-changes"])).changes).toEqual({ same: 8 });
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  test(
+    "refresh sees the results branch changed out of band; an edit changes it and lifts the restriction in place",
+    async () => {
+      await domino.api("PUT", `/api/projects/beta/projects/${outputs.projectId}/results-settings`, { branch: "main" });
+      const refreshed = await stack.refresh();
+      expect(refreshed.ops["ml-workspace"]).toEqual(["update"]);
+      expect(planOps(await stack.preview())).toEqual({ "ml-workspace": "update" });
+      await stack.up();
+      expect(await resultsBranchOf(outputs.projectId)).toBe("isolated");
+
+      stack.editProgram([
+        [`resultsBranch: "isolated",`, `resultsBranch: "main",`],
+        [`isRestricted: true,`, `isRestricted: false,`],
+      ]);
+      const plan = await stack.preview();
+      expect(planOps(plan)).toEqual({ "ml-workspace": "update", "python-xgboost": "update" });
+      const outcome = await stack.up();
+      expect(outcome.changed).toEqual({ "ml-workspace": ["update"], "python-xgboost": ["update"] });
+      const after = await stack.outputs();
+      // The same project and revision, changed in place.
+      expect(after).toMatchObject({ projectId: outputs.projectId, revisionId: outputs.revisionId, resultsBranch: "main", revisionRestricted: false });
+      expect(await resultsBranchOf(outputs.projectId)).toBe("main");
+      expect((await environment(outputs.environmentId)).restrictedRevision).toBeUndefined();
+
+      stack.editProgram([
+        [`resultsBranch: "main",`, `resultsBranch: "isolated",`],
+        [`isRestricted: false,`, `isRestricted: true,`],
+      ]);
+      await stack.up();
+      expect((await stack.up(["--expect-no-changes"])).changes).toEqual({ same: 8 });
+      outputs = await stack.outputs();
     },
     STEP_TIMEOUT_MS,
   );
@@ -145,7 +200,7 @@ describe("platform example under the Pulumi engine", () => {
       // The replaced environment's variables are still secret.
       expect(plaintextHits(stack.rawStateFile(), [PIP_INDEX_URL, PIP_TOKEN])).toEqual([]);
       outputs = after;
-      expect((await stack.up(["--expect-no-changes"])).changes).toEqual({ same: 6 });
+      expect((await stack.up(["--expect-no-changes"])).changes).toEqual({ same: 8 });
     },
     STEP_TIMEOUT_MS,
   );
@@ -167,7 +222,7 @@ describe("platform example under the Pulumi engine", () => {
       expect(planOps(await stack.preview())).toEqual({ "org-admin": "update", "org-member": "create" });
       await stack.up();
       expect(roles(await organization(org))).toMatchObject({ [users.alice]: "Admin", [users.bob]: "Admin" });
-      expect((await stack.up(["--expect-no-changes"])).changes).toEqual({ same: 6 });
+      expect((await stack.up(["--expect-no-changes"])).changes).toEqual({ same: 8 });
     },
     STEP_TIMEOUT_MS,
   );

@@ -46,7 +46,10 @@ describe("GET /__emulator/objects", () => {
     expect(census.collaborators).toEqual([{ projectId: project.id, collaboratorId: users.alice.id, role: "contributor", live: true }]);
     expect(census.goals).toEqual([{ id: goal.id, projectId: project.id, title: "Ship", live: true }]);
     expect(census.repositories).toEqual([{ id: repo.id, projectId: project.id, uri: "https://github.com/acme/etl.git", live: true }]);
-    expect(census.datasets).toEqual([{ id: dataset.id, projectId: project.id, name: "features", live: true }]);
+    // The caller's owner grant is what every dataset has.
+    expect(census.datasets).toEqual([
+      { id: dataset.id, projectId: project.id, name: "features", grants: [{ targetId: users.admin.id, targetRole: "DatasetRwOwner" }], live: true },
+    ]);
     expect(census.snapshots).toEqual([{ id: snapshot.id, datasetId: dataset.id, relativeFilePaths: ["tables"], live: true }]);
     expect(census.snapshotTags).toEqual([{ datasetId: dataset.id, tagName: "stable", snapshotId: snapshot.id, live: true }]);
     expect(census.sharedDatasets).toEqual([{ projectId: other.id, datasetId: dataset.id, live: true }]);

@@ -129,7 +129,7 @@ describe.each(["6.3", "5.3"] as const)("Collaborator against Domino %s", (domino
       await env.resetRequestCounts();
       await expect(provider.create(await checked({ projectId, userId: BOB, role }))).rejects.toThrow(
         `Collaborator create: collaborator ${BOB} of project ${projectId} already exists in Domino (id ${projectId}/${BOB}); ` +
-          "take it over with `Collaborator.get`, or remove it from the project first",
+          "adopt it with `adoptId`, or remove it from the project first",
       );
       expect((await env.requestCounts()).byRoute).not.toHaveProperty(["POST /api/projects/v1/projects/{projectId}/collaborators"]);
     }

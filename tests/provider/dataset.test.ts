@@ -3,6 +3,12 @@ import { DatasetInputs, DatasetOutputs, provider as datasetProvider } from "../.
 import { EmulatorFixture, useEmulator } from "../helpers/emulator";
 
 type CheckedDataset = Required<DatasetInputs>;
+
+/** Outputs as a `get` (or a locate) reads them: Domino never returns the grants. */
+function unrecordedGrants(outs: DatasetOutputs): DatasetOutputs {
+  const { grants: _grants, ...rest } = outs;
+  return rest;
+}
 /** These resources change in place, so `update` is defined. */
 const provider = datasetProvider as Required<typeof datasetProvider>;
 
@@ -40,7 +46,7 @@ function captureWarnings(): { lines: string[]; restore: () => void } {
 
 describe("Dataset check and diff", () => {
   it("fills defaults and names the field and the rule", async () => {
-    expect(await checked({ projectId: PROJECT, name: "raw" })).toEqual({ projectId: PROJECT, name: "raw", description: "" });
+    expect(await checked({ projectId: PROJECT, name: "raw" })).toEqual({ projectId: PROJECT, name: "raw", description: "", grants: [] });
     const result = await check({ projectId: "p", name: "" });
     expect(result.failures?.map((f) => f.reason)).toEqual([
       'Dataset.projectId must be a Domino id (24 hexadecimal characters), got "p"',
@@ -51,7 +57,7 @@ describe("Dataset check and diff", () => {
 
   it("updates name and description in place and replaces for another project", async () => {
     const olds: DatasetOutputs = { projectId: PROJECT, name: "raw", description: "", createdAt: "2024-01-01T00:00:00Z", snapshotIds: [], tags: {} };
-    const same = { projectId: PROJECT, name: "raw", description: "" };
+    const same = { projectId: PROJECT, name: "raw", description: "", grants: [] };
     expect(await provider.diff("", olds, same)).toEqual({ changes: false });
     expect(await provider.diff("", olds, { ...same, name: "clean" })).toEqual({ changes: true });
     expect(await provider.diff("", olds, { ...same, description: "d" })).toEqual({ changes: true });
@@ -84,7 +90,7 @@ describe("Dataset against Domino 6.3", () => {
     await env.resetRequestCounts();
     const read = await provider.read(id);
     expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { [`GET ${DATASET}`]: 1 } });
-    expect(read).toEqual({ id, props: described, inputs: { projectId, name: "clean", description: "" } });
+    expect(read).toEqual({ id, props: unrecordedGrants(described), inputs: { projectId, name: "clean", description: "" } });
   });
 
   it("refresh follows an out-of-band rename, snapshot and deletion", async () => {
@@ -127,8 +133,8 @@ describe("Dataset against Domino 6.3", () => {
     const { id } = await provider.create(await checked({ projectId, name: "raw" }));
     await env.resetRequestCounts();
     for (const name of ["raw", "RAW"]) {
-      await expect(provider.create({ projectId, name, description: "" })).rejects.toThrow(
-        `Dataset create: dataset "${name}" of project ${projectId} already exists in Domino (id ${id}); take it over with \`Dataset.get\`, or choose another name`,
+      await expect(provider.create({ projectId, name, description: "", grants: [] })).rejects.toThrow(
+        `Dataset create: dataset "${name}" of project ${projectId} already exists in Domino (id ${id}); adopt it with \`adoptId\`, or choose another name`,
       );
     }
     expect((await env.requestCounts()).byRoute).toEqual({ [LIST_V2]: 2 });
@@ -163,8 +169,89 @@ describe("Dataset against Domino 6.3", () => {
     const inputs = await checked({ projectId, name: "raw", description: "landing zone" });
     expect(await provider.locate(inputs)).toEqual([]);
     const { id, outs } = await provider.create(inputs);
-    expect(await provider.locate(inputs)).toEqual([{ id, outs }]);
+    expect(await provider.locate(inputs)).toEqual([{ id, outs: unrecordedGrants(outs) }]);
     expect(await provider.locate({ ...inputs, description: "other" })).toEqual([]);
+  });
+});
+
+describe("Dataset grants", () => {
+  const env = useEmulator({ dominoVersion: "6.3" });
+  const census = async () =>
+    (await fetch(`${env.url}/__emulator/objects`).then((r) => r.json())) as { datasets: Array<{ id: string; live: boolean; grants: unknown[] }> };
+
+  it("checks each grant and one grant per target", async () => {
+    const bob = "65f0a0000000000000000003";
+    const result = await check({ projectId: PROJECT, name: "g", grants: [{ targetId: bob, targetRole: "datasetrwreader" }] });
+    expect(result.failures).toEqual([]);
+    expect(result.inputs?.grants).toEqual([{ targetId: bob, targetRole: "DatasetRwReader" }]);
+    const bad = await check({
+      projectId: PROJECT,
+      name: "g",
+      grants: [
+        { targetId: "bob", targetRole: "DatasetRwReader" },
+        { targetId: bob, targetRole: "Boss" },
+      ],
+    });
+    expect(bad.failures?.map((f) => f.reason)).toEqual([
+      'Dataset.grants[0].targetId must be a Domino id (24 hexadecimal characters), got "bob"',
+      'Dataset.grants[1].targetRole must be one of DatasetRwOwner, DatasetRwEditor, DatasetRwReader (case-insensitive), got "Boss"',
+    ]);
+    const twice = await check({
+      projectId: PROJECT,
+      name: "g",
+      grants: [
+        { targetId: bob, targetRole: "DatasetRwReader" },
+        { targetId: bob.toUpperCase(), targetRole: "DatasetRwEditor" },
+      ],
+    });
+    expect(twice.failures?.map((f) => f.reason)).toEqual([`Dataset.grants must give ${bob} one grant, not several (Domino keeps one role per user or organization)`]);
+  });
+
+  it("replaces on a change of grants, deleting first when the name and project stay", async () => {
+    const bob = "65f0a0000000000000000003";
+    const olds: DatasetOutputs = { projectId: PROJECT, name: "raw", description: "", grants: [], createdAt: "2024-01-01T00:00:00Z", snapshotIds: [], tags: {} };
+    const same = { projectId: PROJECT, name: "raw", description: "", grants: [] };
+    const granted = { ...same, grants: [{ targetId: bob, targetRole: "DatasetRwReader" as const }] };
+    expect(await provider.diff("", olds, granted)).toEqual({ changes: true, replaces: ["grants"], deleteBeforeReplace: true });
+    expect(await provider.diff("", olds, { ...granted, name: "RAW" })).toEqual({ changes: true, replaces: ["grants"], deleteBeforeReplace: true });
+    // A new name: the new dataset does not collide with the old one.
+    expect(await provider.diff("", olds, { ...granted, name: "raw2" })).toEqual({ changes: true, replaces: ["grants"] });
+    // State written before grants existed had none.
+    expect(await provider.diff("", unrecordedGrants(olds), same)).toEqual({ changes: false });
+  });
+
+  it("creates with grants in one POST: Domino records them and the grantee gets access; refresh keeps them", async () => {
+    const projectId = await makeProject(env, "granted");
+    const { bob, alice } = env.emulator.users;
+    const inputs = await checked({ projectId, name: "shared", grants: [{ targetId: bob.id, targetRole: "DatasetRwReader" }] });
+    await env.resetRequestCounts();
+    const { id, outs } = await provider.create(inputs);
+    expect((await env.requestCounts()).byRoute[POST_DATASET]).toBe(1);
+    expect(outs.grants).toEqual([{ targetId: bob.id, targetRole: "DatasetRwReader" }]);
+    expect((await census()).datasets.find((d) => d.id === id)?.grants).toEqual([
+      { targetId: env.emulator.users.admin.id, targetRole: "DatasetRwOwner" },
+      { targetId: bob.id, targetRole: "DatasetRwReader" },
+    ]);
+    // The grant is in force: Bob reads the dataset, Alice (no grant, not on the project) does not.
+    expect((await env.api("GET", `/api/datasetrw/v1/datasets/${id}`, undefined, bob.apiKey)).status).toBe(200);
+    expect((await env.api("GET", `/api/datasetrw/v1/datasets/${id}`, undefined, alice.apiKey)).status).toBe(404);
+
+    const read = await provider.read(id, outs);
+    expect(read.props).toEqual(outs);
+    expect(read.inputs).toMatchObject({ grants: outs.grants });
+    expect(await provider.diff(id, outs, inputs)).toEqual({ changes: false });
+  });
+
+  it("a replacement for other grants deletes the old dataset first, then makes the new one with the name", async () => {
+    const projectId = await makeProject(env, "regrant");
+    const { bob } = env.emulator.users;
+    const old = await provider.create(await checked({ projectId, name: "raw" }));
+    const news = await checked({ projectId, name: "raw", grants: [{ targetId: bob.id, targetRole: "DatasetRwEditor" }] });
+    expect(await provider.diff(old.id, old.outs, news)).toEqual({ changes: true, replaces: ["grants"], deleteBeforeReplace: true });
+    await provider.delete(old.id, old.outs);
+    const replaced = await provider.create(news);
+    expect(replaced.id).not.toBe(old.id);
+    expect((await census()).datasets.find((d) => d.id === replaced.id)?.grants).toContainEqual({ targetId: bob.id, targetRole: "DatasetRwEditor" });
   });
 });
 
@@ -189,15 +276,28 @@ describe("Dataset against Domino 5.3", () => {
     ]);
   });
 
+  it("refuses grants at check, naming the version, but not an empty list", async () => {
+    const grants = [{ targetId: "65f0a0000000000000000003", targetRole: "DatasetRwReader" }];
+    expect((await check({ projectId: PROJECT, name: "g", grants })).failures?.map((f) => f.reason)).toEqual([
+      "Dataset.grants needs Domino 5.9.1 or later; this Domino API (5.3) does not have it. Remove grants or set it to [].",
+    ]);
+    const captured = captureWarnings();
+    try {
+      expect((await check({ projectId: PROJECT, name: "g", grants: [] })).failures).toEqual([]);
+    } finally {
+      captured.restore();
+    }
+  });
+
   it("warns on replacement that the old dataset stays", async () => {
     const olds: DatasetOutputs = { projectId: PROJECT, name: "raw", description: "", createdAt: "2024-01-01T00:00:00Z", snapshotIds: [], tags: {} };
     const captured = captureWarnings();
     try {
-      expect(await provider.diff("", olds, { projectId: "65f0b0000000000000000002", name: "raw", description: "" })).toEqual({
+      expect(await provider.diff("", olds, { projectId: "65f0b0000000000000000002", name: "raw", description: "", grants: [] })).toEqual({
         changes: true,
         replaces: ["projectId"],
       });
-      expect(await provider.diff("", olds, { projectId: PROJECT, name: "new", description: "" })).toEqual({ changes: true });
+      expect(await provider.diff("", olds, { projectId: PROJECT, name: "new", description: "", grants: [] })).toEqual({ changes: true });
     } finally {
       captured.restore();
     }
@@ -209,7 +309,7 @@ describe("Dataset against Domino 5.3", () => {
   it("creates, renames and reads as on 6.3; destroy forgets it and says it still exists", async () => {
     const projectId = await makeProject(env, "old-data");
     const { id, outs } = await provider.create(await checked({ projectId, name: "raw" }));
-    const { outs: renamed } = await provider.update(id, outs, { projectId, name: "clean", description: "" });
+    const { outs: renamed } = await provider.update(id, outs, { projectId, name: "clean", description: "", grants: [] });
     expect((await provider.read(id, renamed)).props).toEqual(renamed);
 
     const captured = captureWarnings();

@@ -8,6 +8,7 @@ import { collaboratorSchema } from "../../provider/resources/collaborator";
 import { environmentSchema } from "../../provider/resources/environment";
 import { organizationMemberSchema } from "../../provider/resources/organization-member";
 import { GIT_REPOSITORY_RULES } from "../../provider/kit/projects";
+import { datasetSchema } from "../../provider/resources/dataset";
 
 describe("enumValue", () => {
   it("takes any letter case and answers in the enum's spelling", () => {
@@ -41,6 +42,9 @@ describe("enum objects", () => {
     expect(organizationMemberSchema.organizationRole.oneOf).toEqual(domino.enumValues(domino.OrganizationRole));
     expect(GIT_REPOSITORY_RULES.serviceProvider.oneOf).toEqual(domino.enumValues(domino.GitServiceProvider));
     expect(GIT_REPOSITORY_RULES.defaultRef.fields?.refType.oneOf).toEqual(domino.enumValues(domino.GitReferenceType));
+    expect(projectSchema.resultsBranch.oneOf).toEqual(domino.enumValues(domino.ResultsBranch));
+    expect(projectSchema.repoToCreate.fields?.visibility.oneOf).toEqual(domino.enumValues(domino.RepositoryVisibility));
+    expect(datasetSchema.grants.fields?.targetRole.oneOf).toEqual(domino.enumValues(domino.DatasetRole));
   });
 
   it("are plain objects, as in Pulumi's generated SDKs", () => {

@@ -109,6 +109,7 @@ const DEFAULTS = {
   useVpn: false,
   waitForBuild: true,
   buildTimeoutMinutes: 30,
+  isRestricted: false,
 };
 
 describe("EnvironmentRevision check and diff", () => {
@@ -248,7 +249,8 @@ describe("EnvironmentRevision against Domino 6.3", () => {
 
     // Resource.get passes the id only: what Domino shows of the revision, when it shows it.
     const byId = await provider.read(`${environmentId}/${newer.body.environmentRevision.id}`);
-    expect(byId.props).toEqual({ environmentId, revisionId: newer.body.environmentRevision.id, number: 3, status: "Succeeded" });
+    // The environment shows no restricted revision: this one is not.
+    expect(byId.props).toEqual({ environmentId, revisionId: newer.body.environmentRevision.id, number: 3, status: "Succeeded", isRestricted: false });
 
     await env.api("DELETE", `/api/environments/v1/environments/${environmentId}`);
     expect(await provider.read(id, outs)).toEqual({ id: "" });
@@ -373,8 +375,103 @@ describe("EnvironmentRevision against Domino 6.3", () => {
     expect(second.status).toBe(200);
     const latest = (await environmentOf(env, environmentId)).latestRevision;
     const found = await provider.locate(inputs);
-    expect(found).toEqual([{ id: `${environmentId}/${latest.id}`, outs: { environmentId, revisionId: latest.id, number: 2, status: expect.any(String) } }]);
+    expect(found).toEqual([{ id: `${environmentId}/${latest.id}`, outs: { environmentId, revisionId: latest.id, number: 2, status: expect.any(String), isRestricted: false } }]);
     expect(await provider.locate({ ...inputs, workspaceTools: [{ name: "vscode", title: "VS Code", startScripts: ["s"] }] })).toEqual([]);
+  });
+});
+
+describe("EnvironmentRevision restriction", () => {
+  const env = useEmulator({ dominoVersion: "6.3" });
+  const PATCH_REVISION = "PATCH /api/environments/beta/environments/{environmentId}/revisions/{revisionId}";
+  const restrictedOf = async (environmentId: string) =>
+    (await env.api<{ environment: { restrictedRevision?: { id: string } } }>("GET", `/api/environments/v1/environments/${environmentId}`)).body.environment
+      .restrictedRevision?.id;
+
+  it("changes in place, and only it", async () => {
+    const olds = { ...(await checked({ environmentId: ENV, image: "python:3.11" })), revisionId: "65f0e0000000000000000002", number: 2, status: "Succeeded" };
+    const outs = recorded(olds) as EnvironmentRevisionOutputs;
+    expect(await provider.diff("", outs, await checked({ environmentId: ENV, image: "python:3.11", isRestricted: true }))).toEqual({ changes: true });
+    expect(await provider.diff("", outs, await checked({ environmentId: ENV, image: "python:3.11", isRestricted: false }))).toEqual({ changes: false });
+    // State written before the field existed: not restricted.
+    const { isRestricted: _r, ...old } = outs;
+    expect(await provider.diff("", old as EnvironmentRevisionOutputs, await checked({ environmentId: ENV, image: "python:3.11" }))).toEqual({ changes: false });
+  });
+
+  it("creates restricted: the build, then one PATCH; refresh reads the restriction back", async () => {
+    const environmentId = await makeEnvironment(env);
+    const inputs = await checked({ environmentId, image: "python:3.12", isRestricted: true });
+    await env.resetRequestCounts();
+    const { id, outs } = await create(inputs);
+    expect((await env.requestCounts()).byRoute).toEqual({ [GET_ENVIRONMENT]: 2, [POST_REVISION]: 1, [PATCH_REVISION]: 1 });
+    expect(outs).toMatchObject({ isRestricted: true, status: "Succeeded" });
+    expect(await restrictedOf(environmentId)).toBe(outs.revisionId);
+    expect(await provider.diff(id, outs, inputs)).toEqual({ changes: false });
+    expect((await provider.read(id, outs)).props).toEqual(outs);
+
+    // Lifted out of band: refresh sees it, and the next update restricts it again with one call.
+    await env.api("PATCH", `/api/environments/beta/environments/${environmentId}/revisions/${outs.revisionId}`, { isRestricted: false });
+    const read = await provider.read(id, outs);
+    expect(read.props).toMatchObject({ isRestricted: false });
+    expect(read.inputs).toMatchObject({ isRestricted: false });
+    const drifted = read.props as EnvironmentRevisionOutputs;
+    expect(await provider.diff(id, drifted, inputs)).toEqual({ changes: true });
+    await env.resetRequestCounts();
+    const restored = await update(id, drifted, inputs);
+    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { [PATCH_REVISION]: 1 } });
+    expect(restored).toEqual({ ...drifted, isRestricted: true });
+    expect(await restrictedOf(environmentId)).toBe(outs.revisionId);
+  });
+
+  it("lifts a restriction in place with one PATCH", async () => {
+    const environmentId = await makeEnvironment(env);
+    const { id, outs } = await create(await checked({ environmentId, image: "python:3.12", isRestricted: true }));
+    const news = await checked({ environmentId, image: "python:3.12" });
+    await env.resetRequestCounts();
+    const lifted = await update(id, outs, news);
+    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { [PATCH_REVISION]: 1 } });
+    expect(lifted.isRestricted).toBe(false);
+    expect(await restrictedOf(environmentId)).toBeUndefined();
+  });
+
+  it("keeps the recorded restriction while another revision is the one Domino shows as restricted", async () => {
+    const environmentId = await makeEnvironment(env);
+    const first = await create(await checked({ environmentId, image: "python:3.12", isRestricted: true }));
+    const second = await create(await checked({ environmentId, image: "python:3.13", isRestricted: true }));
+    expect(await restrictedOf(environmentId)).toBe(second.outs.revisionId);
+    // Domino shows one restricted revision (the newest): the first one's restriction cannot be
+    // seen, and its recorded value stands.
+    expect((await provider.read(first.id, first.outs)).props).toMatchObject({ isRestricted: true });
+    expect((await provider.read(second.id, second.outs)).props).toMatchObject({ isRestricted: true });
+  });
+
+  it("records a revision whose restriction failed; the next update restricts it", async () => {
+    const environmentId = await makeEnvironment(env);
+    await env.failNext({ method: "PATCH", route: "/api/environments/beta/environments/{environmentId}/revisions/{revisionId}", status: 403 });
+    const inputs = await checked({ environmentId, image: "python:3.12", isRestricted: true });
+    const err = await provider.create(fromEngine(inputs)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ResourceInitError);
+    const init = err as ResourceInitError;
+    expect(init.reasons[0]).toMatch(/revision 2 \(\w+\) of environment \w+ was created, but could not be restricted: set environment revision restriction failed: PATCH .* answered HTTP 403/);
+    const olds = recordedBy(init);
+    expect(olds).toMatchObject({ isRestricted: false, status: "Succeeded" });
+    expect(await provider.diff(init.id, olds, inputs)).toEqual({ changes: true });
+    expect(await update(init.id, olds, inputs)).toMatchObject({ isRestricted: true });
+  });
+
+  it("Domino refuses a caller without ClassifyEnvironments, in its words", async () => {
+    // A Global environment: Alice sees it, but may not classify its revisions.
+    const global = await env.api<{ environment: { id: string } }>("POST", "/api/environments/beta/environments", {
+      name: "shared",
+      image: "python:3.11",
+      visibility: "Global",
+      addBaseDependencies: false,
+    });
+    const environmentId = global.body.environment.id;
+    const { id, outs } = await create(await checked({ environmentId, image: "python:3.12" }));
+    env.actAs("alice");
+    await expect(provider.update(id, outs, fromEngine(await checked({ environmentId, image: "python:3.12", isRestricted: true })))).rejects.toThrow(
+      /EnvironmentRevision update: set environment revision restriction failed: PATCH .* answered HTTP 403.*ClassifyEnvironments/,
+    );
   });
 });
 
@@ -413,13 +510,20 @@ describe("EnvironmentRevision with slow builds", () => {
 describe("EnvironmentRevision against Domino 5.3", () => {
   const env = useEmulator({ dominoVersion: "5.3" });
 
+  it("refuses a restriction at check, naming the version, but not the default", async () => {
+    expect(await failures({ environmentId: ENV, image: "python:3.12", isRestricted: true })).toEqual([
+      "EnvironmentRevision.isRestricted needs Domino 5.9.1 or later; this Domino API (5.3) does not have it. Remove isRestricted or set it to false.",
+    ]);
+    expect(await failures({ environmentId: ENV, image: "python:3.12", isRestricted: false })).toEqual([]);
+  });
+
   it("creates and waits as on 6.3, but refuses revision tags", async () => {
     const environmentId = await makeEnvironment(env);
     const { outs } = await create(await checked({ environmentId, image: "python:3.12" }));
     expect(outs.status).toBe("Succeeded");
-    await expect(provider.create(await checked({ environmentId, image: "python:3.12", tags: ["gpu"] }))).rejects.toThrow(
-      "EnvironmentRevision.tags needs Domino 5.9.1 or later",
-    );
+    expect(await failures({ environmentId, image: "python:3.12", tags: ["gpu"] })).toEqual([
+      "EnvironmentRevision.tags needs Domino 5.9.1 or later; this Domino API (5.3) does not have it. Remove tags or set it to [].",
+    ]);
   });
 });
 

@@ -196,11 +196,11 @@ describe("Environment against Domino 6.3", () => {
     });
     await env.resetRequestCounts();
     const { id, outs } = await create(inputs);
-    // Revision tags need 5.9.1+, so their presence costs the (once per client) version
-    // probe; the environments that existed before make a lost answer recoverable.
+    // Revision tags need 5.9.1+: check knew the version from its connection check. The
+    // environments that existed before make a lost answer recoverable.
     expect(await env.requestCounts()).toEqual({
-      total: 3,
-      byRoute: { "GET /api/users/v1/self": 1, "GET /api/environments/beta/environments": 1, "POST /api/environments/beta/environments": 1 },
+      total: 2,
+      byRoute: { "GET /api/environments/beta/environments": 1, "POST /api/environments/beta/environments": 1 },
     });
     expect(outs).toEqual({
       ...inputs,
@@ -363,11 +363,12 @@ describe("Environment against Domino 5.3", () => {
     expect(await provider.read(id, outs)).toEqual({ id: "" });
   });
 
-  it("refuses revision tags before creating anything", async () => {
+  it("refuses revision tags at check, and at create before sending anything", async () => {
+    const message = "Environment.tags needs Domino 5.9.1 or later; this Domino API (5.3) does not have it. Remove tags or set it to [].";
+    const result = await provider.check({}, { name: "tagged", image: "python:3.9", tags: ["x"] });
+    expect(result.failures?.map((f) => f.reason)).toEqual([message]);
     await env.resetRequestCounts();
-    await expect(provider.create(await checked({ name: "tagged", image: "python:3.9", tags: ["x"] }))).rejects.toThrow(
-      "Environment.tags needs Domino 5.9.1 or later; this Domino API (5.3) has no revision tags. Remove tags.",
-    );
+    await expect(provider.create({ ...(await checked({ name: "tagged", image: "python:3.9" })), tags: ["x"] })).rejects.toThrow(message);
     expect((await env.requestCounts()).byRoute["POST /api/environments/beta/environments"]).toBeUndefined();
   });
 });

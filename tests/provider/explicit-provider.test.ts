@@ -92,12 +92,13 @@ describe("domino.Provider", () => {
     try {
       expect((await getUser({ userName: "alice" }, { provider })).id).toBe(b.users.alice.id);
       expect((await resolved(getUserOutput({ userName: Promise.resolve("bob") }, { provider }))).id).toBe(b.users.bob.id);
-      expect(await requestCounts(b.url)).toEqual({ "GET /api/users/v1/users": 2 });
+      // One connection check per deployment's client, then the lookups.
+      expect(await requestCounts(b.url)).toEqual({ "GET /api/users/v1/self": 1, "GET /api/users/v1/users": 2 });
       expect(await requestCounts(a.url)).toEqual({});
       // Without the option, the stack's deployment.
       await getUser({ userName: "alice" });
-      expect(await requestCounts(a.url)).toEqual({ "GET /api/users/v1/users": 1 });
-      expect(await requestCounts(b.url)).toEqual({ "GET /api/users/v1/users": 2 });
+      expect(await requestCounts(a.url)).toEqual({ "GET /api/users/v1/self": 1, "GET /api/users/v1/users": 1 });
+      expect(await requestCounts(b.url)).toEqual({ "GET /api/users/v1/self": 1, "GET /api/users/v1/users": 2 });
     } finally {
       pulumi.runtime.setAllConfig({});
     }

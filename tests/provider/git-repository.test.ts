@@ -150,7 +150,7 @@ describe.each(["6.3", "5.3"] as const)("GitRepository against Domino %s", (domin
     await env.resetRequestCounts();
     await expect(provider.create({ ...inputs, name: "other" })).rejects.toThrow(
       `GitRepository create: git repository https://github.com/acme/etl.git of project ${projectId} already exists in Domino ` +
-        `(id ${first.outs.repositoryId}); take it over with \`GitRepository.get\`, or remove the import from the project first`,
+        `(id ${first.outs.repositoryId}); adopt it with \`adoptId\` (\`<projectId>/<repositoryId>\`), or remove the import from the project first`,
     );
     expect((await env.requestCounts()).byRoute).toEqual({ "GET /api/projects/v1/projects/{projectId}/repositories": 1 });
     await expect(provider.create({ ...inputs, projectId: "65f0b00000000000000000ff" })).rejects.toThrow(

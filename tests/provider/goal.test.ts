@@ -3,7 +3,7 @@ import { UNKNOWN } from "../../provider/kit/schema";
 import { GoalInputs, GoalOutputs, provider } from "../../provider/resources/goal";
 import { EmulatorFixture, useEmulator } from "../helpers/emulator";
 
-type CheckedGoal = Required<GoalInputs>;
+type CheckedGoal = Required<Omit<GoalInputs, "assigneeId" | "stageId">> & Pick<GoalInputs, "assigneeId" | "stageId">;
 
 const PROJECT = "65f0b0000000000000000001";
 
@@ -141,6 +141,49 @@ describe("Goal against Domino 6.3", () => {
   });
 });
 
+describe("Goal assignee and stage", () => {
+  const env = useEmulator({ dominoVersion: "6.3" });
+  const census = async () =>
+    (await fetch(`${env.url}/__emulator/objects`).then((r) => r.json())) as { goals: Array<{ id: string; assigneeId?: string; stageId?: string }> };
+
+  it("checks the assignee as a user id and the stage as a non-empty string", async () => {
+    const result = await provider.check({}, { projectId: PROJECT, title: "t", assigneeId: "bob", stageId: "" });
+    expect(result.failures?.map((f) => f.reason)).toEqual([
+      'Goal.assigneeId must be a Domino id (24 hexadecimal characters), got "bob"',
+      "Goal.stageId must not be empty",
+    ]);
+  });
+
+  it("creates with them in one POST, keeps them (Domino never returns them) through refresh, and replaces on a change", async () => {
+    const projectId = await makeProject(env, "assigned");
+    const bob = env.emulator.users.bob.id;
+    const inputs = await checked({ projectId, title: "Ship", assigneeId: bob.toUpperCase(), stageId: "stage-build" });
+    expect(inputs.assigneeId).toBe(bob);
+    await env.resetRequestCounts();
+    const { id, outs } = await provider.create(inputs);
+    expect((await env.requestCounts()).byRoute["POST /api/projects/v1/projects/{projectId}/goals"]).toBe(1);
+    expect(outs).toMatchObject({ assigneeId: bob, stageId: "stage-build" });
+    const recordedGoal = (await census()).goals.find((g) => id.endsWith(g.id));
+    expect(recordedGoal).toMatchObject({ assigneeId: bob, stageId: "stage-build" });
+
+    const read = await provider.read(id, outs);
+    expect(read.props).toEqual(outs);
+    expect(read.inputs).toMatchObject({ assigneeId: bob, stageId: "stage-build" });
+    expect(await provider.diff(id, outs, inputs)).toEqual({ changes: false });
+    expect(await provider.diff(id, outs, { ...inputs, assigneeId: env.emulator.users.alice.id })).toEqual({ changes: true, replaces: ["assigneeId"] });
+    expect(await provider.diff(id, outs, { ...inputs, stageId: "stage-ship" })).toEqual({ changes: true, replaces: ["stageId"] });
+    // Completing keeps them.
+    expect((await provider.update(id, outs, { ...inputs, isComplete: true })).outs).toMatchObject({ isComplete: true, assigneeId: bob, stageId: "stage-build" });
+  });
+
+  it("an unknown assignee is Domino's 404, naming the call", async () => {
+    const projectId = await makeProject(env, "unassigned");
+    await expect(provider.create(await checked({ projectId, title: "Ship", assigneeId: "65f0a00000000000000000ff" }))).rejects.toThrow(
+      /create project goal failed: POST .*goals answered HTTP 404/,
+    );
+  });
+});
+
 describe("Goal against Domino 5.3", () => {
   const env = useEmulator({ dominoVersion: "5.3" });
 
@@ -161,6 +204,12 @@ describe("Goal against Domino 5.3", () => {
 
     await provider.delete(id, done);
     expect((await env.api("DELETE", `/api/projects/v1/projects/${projectId}/goals/${outs.goalId}`)).status).toBe(404);
+  });
+
+  it("sends the assignee and stage on 5.3 too (they are in its goal create)", async () => {
+    const projectId = await makeProject(env, "assigned-53");
+    const { outs } = await provider.create(await checked({ projectId, title: "Ship", assigneeId: env.emulator.users.alice.id, stageId: "s1" }));
+    expect(outs).toMatchObject({ assigneeId: env.emulator.users.alice.id, stageId: "s1" });
   });
 
   it("does not retry a create whose answer was lost, since it cannot look for it", async () => {

@@ -2,7 +2,7 @@
 import { joinId, splitId } from "../../provider/kit/ids";
 import { partialCreate } from "../../provider/kit/init-error";
 import { plainOutputs, toPlainJson } from "../../provider/kit/outputs";
-import { checkInputs, declaredInputs, diffInputs, Schema, UNKNOWN, withoutProvider } from "../../provider/kit/schema";
+import { checkInputs, declaredInputs, diffInputs, Schema, surfaceLacks, UNKNOWN, unsupportedFields, withoutProvider } from "../../provider/kit/schema";
 
 const schema: Schema = {
   projectId: { kind: "string", required: true, dominoId: true, onChange: "replace" },
@@ -123,5 +123,36 @@ describe("ids, outputs and init errors", () => {
     const err = partialCreate({ __provider: "shim" }, "id1", { a: 1, b: undefined }, "status could not be set");
     expect(err).toMatchObject({ id: "id1", properties: { a: 1, __provider: "shim" }, reasons: ["status could not be set"] });
     expect(withoutProvider({ __provider: "x", a: 1 })).toEqual({ a: 1 });
+  });
+});
+
+describe("fields of later Domino versions", () => {
+  const versioned: Schema = {
+    name: { kind: "string", required: true, onChange: "replace" },
+    restricted: { kind: "boolean", default: false, onChange: "update", since: "5.9.1" },
+    tag: { kind: "string", onChange: "replace", since: "5.11.1" },
+    grants: { kind: "objectArray", default: [], fields: {}, onChange: "replace", since: "5.9.1" },
+  };
+
+  it("are missing from the 5.3 surface only: 5.9+ cannot tell its versions apart and lets the server say", () => {
+    expect(surfaceLacks("5.3", "5.9.1")).toBe(true);
+    expect(surfaceLacks("5.3", "6.0.1")).toBe(true);
+    expect(surfaceLacks("5.3", "5.3")).toBe(false);
+    expect(surfaceLacks("5.9+", "6.0.1")).toBe(false);
+  });
+
+  it("fail with the field, the version that has it and the way out, unless they hold the default or are not known yet", () => {
+    expect(unsupportedFields("Thing", versioned, { name: "a", restricted: true, tag: "t", grants: [{}] }, "5.3")).toEqual([
+      { property: "restricted", reason: "Thing.restricted needs Domino 5.9.1 or later; this Domino API (5.3) does not have it. Remove restricted or set it to false." },
+      { property: "tag", reason: "Thing.tag needs Domino 5.11.1 or later; this Domino API (5.3) does not have it. Remove tag." },
+      { property: "grants", reason: "Thing.grants needs Domino 5.9.1 or later; this Domino API (5.3) does not have it. Remove grants or set it to []." },
+    ]);
+    expect(unsupportedFields("Thing", versioned, { name: "a", restricted: false, grants: [], tag: UNKNOWN }, "5.3")).toEqual([]);
+    expect(unsupportedFields("Thing", versioned, { name: "a", restricted: true, tag: "t" }, "5.9+")).toEqual([]);
+  });
+
+  it("are no change in state written before they existed, when the program leaves them at the default", () => {
+    expect(diffInputs(versioned, { name: "a" }, { name: "a", restricted: false, grants: [] })).toEqual({ changes: false });
+    expect(diffInputs(versioned, { name: "a" }, { name: "a", restricted: true })).toEqual({ changes: true });
   });
 });

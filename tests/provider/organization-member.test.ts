@@ -123,7 +123,7 @@ describe.each(["6.3", "5.3"] as const)("OrganizationMember against Domino %s", (
     await env.resetRequestCounts();
     await expect(provider.create(await checked({ organizationId: orgId, userId: ALICE, organizationRole: "member" }))).rejects.toThrow(
       `OrganizationMember create: user ${ALICE}'s membership of organization ${orgId} already exists in Domino (id ${orgId}/${ALICE}); ` +
-        `take it over with \`OrganizationMember.get\` (id ${orgId}/${ALICE}), or remove the user from the organization first`,
+        `adopt it with \`adoptId\` (id ${orgId}/${ALICE}), or remove the user from the organization first`,
     );
     expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { [ORG_GET]: 1 } });
     expect(await membersOf(env, orgId)).toContainEqual({ userId: ALICE, organizationRole: "Admin" });

@@ -85,7 +85,7 @@ describe.each(["6.3", "5.3"] as const)("Organization against Domino %s", (domino
     const { id } = await provider.create(await checked({ name: "taken" }));
     await env.resetRequestCounts();
     await expect(provider.create(await checked({ name: "taken" }))).rejects.toThrow(
-      `Organization create: organization "taken" already exists in Domino (id ${id}); take it over with \`Organization.get\`, or choose another name`,
+      `Organization create: organization "taken" already exists in Domino (id ${id}); adopt it with \`adoptId\`, or choose another name`,
     );
     expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { [`GET ${ORGS}`]: 1 } });
   });

@@ -38,6 +38,7 @@ const recorded: ProjectOutputs = {
   },
   status: "active",
   isBlocked: false,
+  isRestricted: false,
 };
 
 describe("Project check", () => {
@@ -49,6 +50,7 @@ describe("Project check", () => {
       visibility: "Public",
       status: "complete",
       isBlocked: false,
+      isRestricted: false,
       mainRepository: { uri: "git@github.com:a/b.git", serviceProvider: "Github", defaultRef: { refType: "Branch", value: "dev" } },
     });
   });
@@ -106,6 +108,26 @@ describe("Project diff", () => {
 
   it("replaces on name change, creating the new project first", () => {
     expect(diffProject(recorded, { ...same, name: "analytics2" })).toEqual({ changes: true, replaces: ["name"] });
+  });
+
+  it("warns, in the plan, what a replacement loses; an in-place change says nothing", async () => {
+    const lines: string[] = [];
+    const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      await provider.diff(recorded.projectId, recorded, { ...same, status: "complete" });
+      expect(lines).toEqual([]);
+      await provider.diff(recorded.projectId, recorded, { ...same, description: "new words" });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines).toEqual([
+      'warning: pulumi-domino: Project "analytics" will be replaced (description changed): the old project is archived in Domino with its runs, ' +
+        "files and results, and what belongs to it (collaborators, goals, repositories, datasets, links) is made again on the new project. " +
+        "To make Pulumi refuse such a plan, set the resource option protect: true.\n",
+    ]);
   });
 
   it("archives first when a replacement keeps the name", () => {
@@ -179,13 +201,14 @@ describe("Project against Domino 6.3", () => {
       visibility: "Searchable",
       ownerId: env.emulator.users.admin.id,
       ownerUsername: "admin",
+      isRestricted: false,
     });
     expect(JSON.parse(JSON.stringify(outs))).toEqual(outs);
 
     await env.resetRequestCounts();
     const read = await provider.read(id, outs);
     // The owner was not declared: Domino's choice is not reported as an input.
-    expect(read).toEqual({ id, props: outs, inputs: { name: "analytics", description: "team", visibility: "Searchable" } });
+    expect(read).toEqual({ id, props: outs, inputs: { name: "analytics", description: "team", visibility: "Searchable", isRestricted: false } });
     // The probe is made once per client.
     expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { "GET /api/projects/v1/projects/{projectId}": 1 } });
   });
@@ -235,6 +258,7 @@ describe("Project against Domino 6.3", () => {
       status: "complete",
       isBlocked: false,
       completedMessage: "shipped",
+      isRestricted: false,
     });
   });
 
@@ -290,7 +314,7 @@ describe("Project against Domino 6.3", () => {
     for (const name of ["dup", "DUP"]) {
       await env.resetRequestCounts();
       await expect(provider.create(await checked({ name, description: "other" }))).rejects.toThrow(
-        `Project create: project "${name}" already exists in Domino (id ${first.id}); take it over with \`Project.get\`, or choose another name`,
+        `Project create: project "${name}" already exists in Domino (id ${first.id}); adopt it with \`adoptId\`, or choose another name`,
       );
       expect((await env.requestCounts()).byRoute).not.toHaveProperty(["POST /api/projects/beta/projects"]);
     }
@@ -337,7 +361,7 @@ describe("Project against Domino 6.3", () => {
   it("reads with only the id (Resource.get)", async () => {
     const { id, outs } = await provider.create(await checked({ name: "by-id", description: "d" }));
     const read = await provider.read(id);
-    expect(read).toEqual({ id, props: outs, inputs: { name: "by-id", description: "d", visibility: "Private" } });
+    expect(read).toEqual({ id, props: outs, inputs: { name: "by-id", description: "d", visibility: "Private", isRestricted: false } });
   });
 
   it("locates what a create would have made: the caller's live project with that definition", async () => {
@@ -363,6 +387,180 @@ describe("Project against Domino 6.3", () => {
     });
     expect(outs).toMatchObject({ projectId: id, name: "lost-answer" });
     expect(await idsNamed("lost-answer")).toEqual([id]);
+  });
+});
+
+describe("Project configuration fields: check and diff", () => {
+  const same: ProjectInputs = { name: "analytics", description: "team work", visibility: "Private", ownerId: ALICE };
+
+  it("canonicalises the results branch and the created repository's enums, and names each rule", async () => {
+    const inputs = await checked({
+      name: "cfg",
+      resultsBranch: "Isolated",
+      repoToCreate: { credentialId: "AAAAAAAAAAAAAAAAAAAAAAAA", owner: "acme", repositoryToCreateName: "etl", serviceProvider: "github", visibility: "PRIVATE" },
+    });
+    expect(inputs).toMatchObject({
+      resultsBranch: "isolated",
+      isRestricted: false,
+      repoToCreate: { credentialId: "a".repeat(24), owner: "acme", repositoryToCreateName: "etl", serviceProvider: "Github", visibility: "private" },
+    });
+    expect(await failures({ name: "p", resultsBranch: "side" })).toEqual(['Project.resultsBranch must be one of isolated, main (case-insensitive), got "side"']);
+    expect(await failures({ name: "p", billingTag: "" })).toEqual(["Project.billingTag must not be empty"]);
+    expect(await failures({ name: "p", templateDetails: { name: "t" } })).toEqual(["Project.templateDetails.templateId is required"]);
+    expect(await failures({ name: "p", templateDetails: { name: "t", templateId: "x", templateType: "mine" } })).toEqual([
+      'Project.templateDetails.templateType must be one of ecosystem, customer (case-insensitive), got "mine"',
+    ]);
+    expect(
+      await failures({
+        name: "p",
+        mainRepository: { uri: "https://github.com/acme/etl.git" },
+        repoToCreate: { credentialId: "a".repeat(24), owner: "acme", repositoryToCreateName: "etl", visibility: "private" },
+      }),
+    ).toEqual(["Project.repoToCreate excludes mainRepository (the repository Domino creates becomes the main repository)"]);
+    expect(await failures({ name: "p", repoToCreate: { credentialId: "cred", owner: "acme", repositoryToCreateName: "etl", visibility: "private" } })).toEqual([
+      'Project.repoToCreate.credentialId must be a Domino id (24 hexadecimal characters), got "cred"',
+    ]);
+  });
+
+  it("changes the results branch in place and replaces for the creation-only fields", () => {
+    const outs: ProjectOutputs = { ...recorded, status: undefined, isBlocked: undefined, isRestricted: false, resultsBranch: "main" };
+    const base = { ...same, mainRepository: undefined, isRestricted: false };
+    expect(diffProject(outs, { ...base, resultsBranch: "main" })).toEqual({ changes: false });
+    expect(diffProject(outs, { ...base, resultsBranch: "isolated" })).toEqual({ changes: true });
+    // Not declared: Domino's setting is left alone.
+    expect(diffProject(outs, base)).toEqual({ changes: false });
+    expect(diffProject(outs, { ...base, isRestricted: true })).toEqual({ changes: true, replaces: ["isRestricted"], deleteBeforeReplace: true });
+    expect(diffProject(outs, { ...base, billingTag: "cc-2" })).toEqual({ changes: true, replaces: ["billingTag"], deleteBeforeReplace: true });
+    expect(diffProject(outs, { ...base, templateDetails: { name: "t", templateId: "x" } })).toEqual({
+      changes: true,
+      replaces: ["templateDetails"],
+      deleteBeforeReplace: true,
+    });
+    const repo = { credentialId: "a".repeat(24), owner: "acme", repositoryToCreateName: "etl", visibility: "private" as const };
+    expect(diffProject(outs, { ...base, repoToCreate: repo })).toEqual({ changes: true, replaces: ["repoToCreate"], deleteBeforeReplace: true });
+  });
+
+  it("sees no change in state written before the fields existed", () => {
+    const old: Partial<ProjectOutputs> = { ...recorded };
+    delete old.isRestricted;
+    expect(diffProject(old, { ...same, mainRepository: undefined, status: "active", isBlocked: false, isRestricted: false })).toEqual({ changes: false });
+  });
+});
+
+describe("Project configuration fields against Domino 6.3", () => {
+  const env = useEmulator({ dominoVersion: "6.3" });
+  const census = async () =>
+    (await fetch(`${env.url}/__emulator/objects`).then((r) => r.json())) as { projects: Array<{ id: string; templateDetails?: unknown }> };
+
+  it("creates with a results branch (one PUT), reads it back, sees an out-of-band change and changes it in place with one PUT", async () => {
+    const inputs = await checked({ name: "results", resultsBranch: "isolated" });
+    await env.resetRequestCounts();
+    const { id, outs } = await provider.create(inputs);
+    expect((await env.requestCounts()).byRoute).toEqual({
+      "GET /api/users/v1/self": 1,
+      "GET /api/projects/beta/projects": 1,
+      "POST /api/projects/beta/projects": 1,
+      "PUT /api/projects/beta/projects/{projectId}/results-settings": 1,
+    });
+    expect(outs).toMatchObject({ name: "results", resultsBranch: "isolated" });
+    expect((await env.api<{ resultsSettings: { branch: string } }>("GET", `/api/projects/beta/projects/${id}/results-settings`)).body.resultsSettings).toEqual({
+      branch: "isolated",
+    });
+    expect(await provider.diff(id, outs, inputs)).toEqual({ changes: false });
+
+    await env.api("PUT", `/api/projects/beta/projects/${id}/results-settings`, { branch: "main" });
+    await env.resetRequestCounts();
+    const read = await provider.read(id, outs);
+    expect((await env.requestCounts()).byRoute).toEqual({
+      "GET /api/projects/v1/projects/{projectId}": 1,
+      "GET /api/projects/beta/projects/{projectId}/results-settings": 1,
+    });
+    expect(read.props).toMatchObject({ resultsBranch: "main" });
+    expect(read.inputs).not.toHaveProperty("resultsBranch");
+    const drifted = read.props as ProjectOutputs;
+    expect(await provider.diff(id, drifted, inputs)).toEqual({ changes: true });
+
+    await env.resetRequestCounts();
+    const { outs: updated } = await provider.update(id, drifted, inputs);
+    expect(await env.requestCounts()).toEqual({ total: 1, byRoute: { "PUT /api/projects/beta/projects/{projectId}/results-settings": 1 } });
+    expect(updated).toEqual({ ...drifted, resultsBranch: "isolated" });
+  });
+
+  it("changes the results branch without touching a status it does not manage, and the status without the branch", async () => {
+    const { id, outs } = await provider.create(await checked({ name: "both", resultsBranch: "main", status: "active" }));
+    await env.resetRequestCounts();
+    const { outs: done } = await provider.update(id, outs, await checked({ name: "both", resultsBranch: "main", status: "complete" }));
+    expect((await env.requestCounts()).byRoute).toEqual({ "PUT /api/projects/v1/projects/{projectId}/status": 1 });
+    expect(done).toMatchObject({ status: "complete", resultsBranch: "main" });
+    await env.resetRequestCounts();
+    const { outs: isolated } = await provider.update(id, done, await checked({ name: "both", resultsBranch: "isolated", status: "complete" }));
+    expect((await env.requestCounts()).byRoute).toEqual({ "PUT /api/projects/beta/projects/{projectId}/results-settings": 1 });
+    expect(isolated).toMatchObject({ status: "complete", resultsBranch: "isolated" });
+  });
+
+  it("records a project whose results branch could not be set as partly created; the next update sets it", async () => {
+    await env.failNext({ method: "PUT", route: "/api/projects/beta/projects/{projectId}/results-settings", status: 400 });
+    const inputs = await checked({ name: "half-results", resultsBranch: "isolated" });
+    const err = await provider.create({ ...inputs, __provider: "shim" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ResourceInitError);
+    const init = err as ResourceInitError;
+    expect(init.reasons[0]).toMatch(/project half-results \(\w+\) was created but its results branch could not be set: set project results settings failed: PUT .* answered HTTP 400/);
+    expect(init.properties).not.toHaveProperty("resultsBranch");
+    const olds = init.properties as unknown as ProjectOutputs;
+    expect(await provider.diff(init.id, olds, inputs)).toEqual({ changes: true });
+    expect((await provider.update(init.id, olds, inputs)).outs).toMatchObject({ resultsBranch: "isolated" });
+  });
+
+  it("creates a restricted project with a billing tag and a template; refresh reads back what Domino returns", async () => {
+    const templateDetails = { name: "churn-template", templateId: "tmpl-1", templateType: "customer" };
+    const inputs = await checked({ name: "classified", isRestricted: true, billingTag: "cc-42", templateDetails });
+    await env.resetRequestCounts();
+    const { id, outs } = await provider.create(inputs);
+    expect((await env.requestCounts()).byRoute["POST /api/projects/beta/projects"]).toBe(1);
+    expect(outs).toMatchObject({ isRestricted: true, billingTag: "cc-42", templateDetails });
+    const project = (await env.api<{ project: Record<string, unknown> }>("GET", `/api/projects/v1/projects/${id}`)).body.project;
+    expect(project).toMatchObject({ isRestricted: true, billingTag: { tag: "cc-42" } });
+    // Domino records the template but never returns it.
+    expect(project).not.toHaveProperty("templateDetails");
+    expect((await census()).projects.find((p) => p.id === id)?.templateDetails).toEqual(templateDetails);
+
+    expect(await provider.diff(id, outs, inputs)).toEqual({ changes: false });
+    // Refresh takes Domino's values over stale recorded ones, and keeps the template.
+    const read = await provider.read(id, { ...outs, isRestricted: false, billingTag: "cc-old" });
+    expect(read.props).toMatchObject({ isRestricted: true, billingTag: "cc-42", templateDetails });
+    expect(read.inputs).toMatchObject({ isRestricted: true, billingTag: "cc-42", templateDetails });
+  });
+
+  it("a restricted project needs the ProjectClassifier permission: Domino's refusal names the call", async () => {
+    env.actAs("alice");
+    await expect(provider.create(await checked({ name: "not-mine", isRestricted: true }))).rejects.toThrow(
+      /create project failed: POST .*\/api\/projects\/beta\/projects answered HTTP 403.*ProjectClassifier/,
+    );
+  });
+
+  it("creates a repository through the v2 create, and shows it as the main repository", async () => {
+    const repoToCreate = { credentialId: "a".repeat(24), owner: "acme", repositoryToCreateName: "analysis", visibility: "private" };
+    const inputs = await checked({ name: "with-new-repo", repoToCreate });
+    await env.resetRequestCounts();
+    const { id, outs } = await provider.create(inputs);
+    const counts = (await env.requestCounts()).byRoute;
+    expect(counts["POST /api/projects/v2/projects"]).toBe(1);
+    expect(counts).not.toHaveProperty(["POST /api/projects/beta/projects"]);
+    expect(outs).toMatchObject({
+      repoToCreate,
+      mainRepository: { uri: "https://github.com/acme/analysis.git", name: "analysis", serviceProvider: "Github" },
+    });
+    expect(await provider.diff(id, outs, inputs)).toEqual({ changes: false });
+    expect((await provider.read(id, outs)).props).toEqual(outs);
+  });
+
+  it("recognises a v2 create whose answer was lost, although the repository's URL is Domino's", async () => {
+    const repoToCreate = { credentialId: "a".repeat(24), owner: "acme", repositoryToCreateName: "lost", visibility: "public" };
+    await env.dropNext({ method: "POST", route: "/api/projects/v2/projects", when: "after" });
+    await env.resetRequestCounts();
+    const { outs } = await provider.create(await checked({ name: "lost-v2", repoToCreate }));
+    expect((await env.requestCounts()).byRoute["POST /api/projects/v2/projects"]).toBe(1);
+    expect(outs).toMatchObject({ name: "lost-v2", mainRepository: { uri: "https://github.com/acme/lost.git" } });
   });
 });
 
@@ -397,6 +595,43 @@ describe("Project against Domino 5.3", () => {
     // With the owner given, the key is exact again.
     expect((await provider.create(await checked({ name: "anyones", ownerId: BOB }))).outs).toMatchObject({ ownerId: BOB });
   });
+
+  it("refuses at check, naming the version, the fields Domino 5.3 does not have, unless they hold the default", async () => {
+    const repoToCreate = { credentialId: "a".repeat(24), owner: "acme", repositoryToCreateName: "etl", visibility: "private" };
+    expect(await failures({ name: "p", isRestricted: true })).toEqual([
+      "Project.isRestricted needs Domino 5.9.1 or later; this Domino API (5.3) does not have it. Remove isRestricted or set it to false.",
+    ]);
+    expect(await failures({ name: "p", billingTag: "cc-1" })).toEqual([
+      "Project.billingTag needs Domino 5.11.1 or later; this Domino API (5.3) does not have it. Remove billingTag.",
+    ]);
+    expect(await failures({ name: "p", templateDetails: { name: "t", templateId: "x" } })).toEqual([
+      "Project.templateDetails needs Domino 5.9.1 or later; this Domino API (5.3) does not have it. Remove templateDetails.",
+    ]);
+    expect(await failures({ name: "p", repoToCreate })).toEqual([
+      "Project.repoToCreate needs Domino 6.0.1 or later; this Domino API (5.3) does not have it. Remove repoToCreate.",
+    ]);
+    expect((await provider.check({}, { name: "p", isRestricted: false, resultsBranch: "isolated" })).failures).toEqual([]);
+    // A value unknown at preview passes check; the create refuses it before sending anything.
+    expect((await provider.check({}, { name: "p", billingTag: UNKNOWN })).failures).toEqual([]);
+    await env.resetRequestCounts();
+    await expect(provider.create({ ...(await checked({ name: "late-tag" })), billingTag: "cc-1" })).rejects.toThrow(
+      "Project.billingTag needs Domino 5.11.1 or later; this Domino API (5.3) does not have it. Remove billingTag.",
+    );
+    expect((await env.requestCounts()).total).toBe(0);
+  });
+
+  it("sets the results branch on 5.3, and keeps the recorded one at refresh (5.3 cannot read it)", async () => {
+    const inputs = await checked({ name: "results-53", resultsBranch: "isolated" });
+    const { id, outs } = await provider.create(inputs);
+    expect(outs).toMatchObject({ resultsBranch: "isolated", isRestricted: false });
+    await env.api("PUT", `/api/projects/beta/projects/${id}/results-settings`, { branch: "main" });
+    await env.resetRequestCounts();
+    const read = await provider.read(id, outs);
+    expect((await env.requestCounts()).byRoute).toEqual({ "GET /api/projects/beta/projects": 1 });
+    expect(read.props).toEqual(outs);
+    const { outs: updated } = await provider.update(id, outs, await checked({ name: "results-53", resultsBranch: "main" }));
+    expect(updated).toMatchObject({ resultsBranch: "main" });
+  });
 });
 
 describe("getProject", () => {
@@ -422,7 +657,8 @@ describe("getProject", () => {
       ownerUsername: "alice",
       collaborators: [{ userId: BOB, role: "resultsConsumer" }],
     });
-    expect((await env.requestCounts()).byRoute).toEqual({ "GET /api/projects/beta/projects": 1 });
+    // The lookup's connection check (the API version is not known yet), then one list.
+    expect((await env.requestCounts()).byRoute).toEqual({ "GET /api/users/v1/self": 1, "GET /api/projects/beta/projects": 1 });
   });
 
   it("tells owners apart, and says why when it cannot pick one", async () => {

@@ -114,7 +114,7 @@ describe.each(["6.3", "5.3"] as const)("SharedDatasetLink against Domino %s", (d
     const inputs = await checked({ projectId: user, datasetId: datasetId.toUpperCase() });
     await env.resetRequestCounts();
     await expect(provider.create(inputs)).rejects.toThrow(
-      `SharedDatasetLink create: the link of dataset ${datasetId} to project ${user} already exists in Domino (id ${user}/${datasetId}); take it over with \`SharedDatasetLink.get\``,
+      `SharedDatasetLink create: the link of dataset ${datasetId} to project ${user} already exists in Domino (id ${user}/${datasetId}); adopt it with \`adoptId\``,
     );
     expect((await env.requestCounts()).byRoute).toEqual({ [`GET ${SHARED}`]: 1 });
   });

@@ -129,7 +129,7 @@ describe.each(["6.3", "5.3"] as const)("SnapshotTag against Domino %s", (dominoV
       const inputs = await checked({ datasetId, snapshotId, tagName: "prod" });
       await env.resetRequestCounts();
       await expect(provider.create(inputs)).rejects.toThrow(
-        `SnapshotTag create: tag "prod" of dataset ${datasetId} already exists in Domino (id ${datasetId}/prod); take it over with \`SnapshotTag.get\`, or choose another name`,
+        `SnapshotTag create: tag "prod" of dataset ${datasetId} already exists in Domino (id ${datasetId}/prod); adopt it with \`adoptId\`, or choose another name`,
       );
       expect((await env.requestCounts()).byRoute).toEqual({ [GET_DATASET]: 1 });
     }

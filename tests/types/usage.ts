@@ -33,6 +33,20 @@ new domino.OrganizationMember("member", { organizationId: "o", userId: "u", orga
 // @ts-expect-error Owner is no organization role
 new domino.OrganizationMember("org-owner", { organizationId: "o", userId: "u", organizationRole: "Owner" });
 
+new domino.Project("results", { name: "p", resultsBranch: domino.ResultsBranch.Isolated, isRestricted: true, billingTag: "cc-1" });
+new domino.Project("created-repo", {
+  name: "p",
+  templateDetails: { name: "t", templateId: "x" },
+  repoToCreate: { credentialId: "c", owner: "acme", repositoryToCreateName: "etl", visibility: domino.RepositoryVisibility.Private },
+});
+// @ts-expect-error the results go to an isolated branch or to main
+new domino.Project("results-dev", { name: "p", resultsBranch: "dev" });
+new domino.Dataset("granted", { projectId: "p", name: "d", grants: [{ targetId: "o", targetRole: domino.DatasetRole.Reader }] });
+// @ts-expect-error a grant's role is a dataset role
+new domino.Dataset("granted-admin", { projectId: "p", name: "d", grants: [{ targetId: "o", targetRole: "Admin" }] });
+new domino.Goal("assigned", { projectId: "p", title: "t", assigneeId: "u", stageId: "s" });
+new domino.EnvironmentRevision("restricted", { environmentId: "e", image: "i", isRestricted: true });
+
 new domino.Environment("global", { name: "e", image: "i", visibility: domino.EnvironmentVisibility.Global, supportedClusters: ["Spark", domino.ClusterType.Ray] });
 // @ts-expect-error an environment is Global or Private
 new domino.Environment("public", { name: "e", image: "i", visibility: "Public" });
@@ -150,3 +164,14 @@ domino.getUser({ userName: "alice" }, { provider, protect: true });
 
 export const used = [visibility, maybeRole, wrongEnum, mustBeThere, allVisibilities, buildStatus, snapshotStatus, environmentVisibility, clusters, role];
 export const usedToo = [succeeded, active, notAStatus, adoptedName, bare, isResource, user, memberRoles, prodUser, prodUserOutput, prodProvider];
+
+// ---------------------------------------------------------------- adoption: every kind takes adoptId
+
+new domino.Goal("adopted", { projectId: typed.id, title: "t", adoptId: pulumi.interpolate`${typed.id}/65f0d0000000000000000001` });
+new domino.Organization("adopted-org", { name: "o", adoptId: "65f0a0000000000000000009" });
+const goalArgs: domino.GoalArgs = { projectId: "p", title: "t", adoptId: "p/g" };
+new domino.Goal("adopted-args", goalArgs);
+// @ts-expect-error adoptId is an id, not a flag
+new domino.Project("adopt-flag", { name: "p", adoptId: true });
+// @ts-expect-error adoptId is no output
+typed.adoptId;
