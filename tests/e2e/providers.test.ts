@@ -107,9 +107,10 @@ describe("two Domino deployments in one stack: the stack's configuration and a d
       const plan = await stack.preview();
       expect(planOps(plan)).toEqual(Object.fromEntries(["deployment-b", ...A_RESOURCES, ...B_RESOURCES].map((n) => [n, "create"])));
       // One lookup on A (Output form, stack config); two on B (Promise and Output forms). Each
-      // provider process checks its own connection once.
-      expect(await counts(a)).toEqual({ [LIST_USERS]: 1, "GET /api/users/v1/self": 1 });
-      expect(await counts(b)).toEqual({ [LIST_USERS]: 2, "GET /api/users/v1/self": 1 });
+      // deployment's connection is checked once by its provider process and once by the
+      // program's client for its lookups.
+      expect(await counts(a)).toEqual({ [LIST_USERS]: 1, "GET /api/users/v1/self": 2 });
+      expect(await counts(b)).toEqual({ [LIST_USERS]: 2, "GET /api/users/v1/self": 2 });
     },
     STEP_TIMEOUT_MS,
   );
