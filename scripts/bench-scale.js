@@ -422,10 +422,12 @@ const R = {
  *   object that was not there before may be taken) + one POST. The lists: the owner's
  *   projects (the contract's project list has no name filter; one page of up to 999),
  *   the project (its collaborators come with it), the project's goals, its repositories,
- *   its datasets (v2 list, projectIdsToInclude);
+ *   its datasets (v2 list, projectIdsToInclude). Creates under one parent that run at once
+ *   share a list in flight, so `up` can send fewer lists than this (never more);
  * - a read for refresh is one GET: the project, the project again for the collaborator
  *   (there is no collaborator GET), the goal list (no goal GET), the repository list (no
- *   repository GET), the dataset;
+ *   repository GET), the dataset; reads of one object that overlap share a request, so a
+ *   refresh can send fewer;
  * - an in-place update of isComplete is one PATCH of the goal;
  * - a delete is one DELETE (a project is archived; children go first);
  * - a no-op up needs nothing beyond the connection check: check and diff are local.

@@ -16,7 +16,11 @@
  * - Other 4xx are never retried.
  * Everything stops at the operation's deadline (`domino:operationTimeoutMs`); the error
  * then says how long it waited and how many attempts it made.
+ *
+ * Shared reads: inside `withSharedReads`, a GET identical to one already in flight takes
+ * that one's answer instead of sending another (see there for who may).
  */
+import { AsyncLocalStorage } from "async_hooks";
 import * as http from "http";
 import * as https from "https";
 import fetch, { FetchError, Response } from "node-fetch";
@@ -106,6 +110,24 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }
 
+/** Set inside `withSharedReads`. */
+const sharing = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `fn` so that each GET it makes may take the answer of an identical GET (same URL,
+ * same deployment) already in flight, instead of sending its own.
+ *
+ * Only for reads that any answer given after they were asked for satisfies, and an
+ * earlier-started request's answer is one of those: a read for refresh (an answer is the
+ * object at some moment of the command), and the list create recovery takes before a
+ * create (what existed before the POST; the POST is sent after the answer arrives). Never
+ * for a read that must follow a write: the list after a lost answer, a read-back after an
+ * update, a poll.
+ */
+export function withSharedReads<T>(fn: () => Promise<T>): Promise<T> {
+  return sharing.run(true, fn);
+}
+
 type Attempt =
   | { kind: "ok"; response: Response; text: string }
   | { kind: "network"; code: string; detail: string; refused: boolean };
@@ -114,10 +136,18 @@ type Attempt =
 export class RequestCore {
   private readonly agent: http.Agent;
   private sent = 0;
+  private shared = 0;
+  /** GETs in flight by URL, with the body text they resolve to (each taker parses its own copy). */
+  private readonly getsInFlight = new Map<string, Promise<string>>();
 
   /** HTTP requests sent so far, retries included: what a command reports a run cost. */
   get requestsSent(): number {
     return this.sent;
+  }
+
+  /** Calls answered by a GET already in flight (`withSharedReads`), so not sent. */
+  get readsShared(): number {
+    return this.shared;
   }
 
   constructor(readonly settings: DominoSettings) {
@@ -171,6 +201,24 @@ export class RequestCore {
   /** Sends one API call, retrying as the policy above says. Resolves to the parsed JSON body. */
   async call<T>(opts: CallOptions): Promise<T> {
     const url = buildUrl(this.settings.host, opts.path, opts.query);
+    if (opts.method !== "GET") return parseBody<T>(await this.send(url, opts), opts.operation);
+    const key = url.toString();
+    const inFlight = this.getsInFlight.get(key);
+    if (inFlight && sharing.getStore()) {
+      this.shared++;
+      return parseBody<T>(await inFlight, opts.operation);
+    }
+    const answer = this.send(url, opts);
+    this.getsInFlight.set(key, answer);
+    const forget = () => {
+      if (this.getsInFlight.get(key) === answer) this.getsInFlight.delete(key);
+    };
+    answer.then(forget, forget);
+    return parseBody<T>(await answer, opts.operation);
+  }
+
+  /** Sends one API call, retrying as the policy above says. Resolves to the body text of the success. */
+  private async send(url: URL, opts: CallOptions): Promise<string> {
     const idempotent = opts.idempotent ?? opts.method !== "POST";
     const scope = currentScope();
     const started = Date.now();
@@ -207,7 +255,7 @@ export class RequestCore {
             attempts,
           });
         }
-        if (response.ok) return parseBody<T>(text, opts.operation);
+        if (response.ok) return text;
         const parsed = parseErrorBody(text);
         failure = new DominoApiError({
           operation: opts.operation,

@@ -16,6 +16,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DominoClient } from "../client/client";
 import { isNotFound } from "../client/errors";
+import { withSharedReads } from "../client/http";
 import { OperationScope, runInScope } from "../client/scope";
 import { activeClient, assertConfiguredConnection } from "../config";
 import {
@@ -378,7 +379,9 @@ export function defineProvider<I extends object, O extends object>(def: Resource
       return run(def.kind, "read", id, async (ctx) => {
         let outs: O | undefined;
         try {
-          outs = await def.read(ctx, id, recorded);
+          // A refresh reads every resource at once; siblings reading the same object
+          // (a project and its collaborators) share a request in flight.
+          outs = await withSharedReads(() => def.read(ctx, id, recorded));
         } catch (err) {
           if (!isNotFound(err)) throw err;
           outs = undefined;

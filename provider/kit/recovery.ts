@@ -21,11 +21,11 @@
  * the first list means the name is taken: the create fails before sending anything,
  * naming the object (take it over explicitly instead).
  *
- * The first list costs one read per create; it is what certainty costs (the benchmark
- * counts it).
+ * The first list costs one read per create, or less: concurrent creates under one parent
+ * share a list in flight. It is what certainty costs (the benchmark counts it).
  */
 import { isNotFound, maybeCommitted } from "../client/errors";
-import { backoffDelay } from "../client/http";
+import { backoffDelay, withSharedReads } from "../client/http";
 import { currentScope } from "../client/scope";
 import { DominoSettings } from "../settings";
 import { messageOf } from "./init-error";
@@ -151,7 +151,10 @@ export async function createOnce<T>(spec: CreateOnce<T>): Promise<T> {
 async function createOnceNow<T>(spec: CreateOnce<T>): Promise<T> {
   const { host } = spec.settings;
   const scope = currentScope();
-  const before = spec.list ? await spec.list() : undefined;
+  // Sent after this list's answer, the create cannot have made anything in it: a list
+  // already in flight for a sibling create does as well as a new one.
+  const list = spec.list;
+  const before = list ? await withSharedReads(() => list()) : undefined;
   if (before && spec.sameKey) {
     const taken = before.find(spec.sameKey);
     if (taken) {

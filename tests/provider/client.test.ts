@@ -3,7 +3,7 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import { DominoClient } from "../../provider/client/client";
 import { DominoApiError, DominoNetworkError } from "../../provider/client/errors";
-import { backoffDelay, parseRetryAfter, RequestCore } from "../../provider/client/http";
+import { backoffDelay, parseRetryAfter, RequestCore, withSharedReads } from "../../provider/client/http";
 import { collectPages, findInPages, paginate } from "../../provider/client/pagination";
 import { ProjectV1 } from "../../provider/client/projects";
 import { OperationScope, runInScope } from "../../provider/client/scope";
@@ -232,6 +232,54 @@ describe("request core against a scripted server", () => {
     const s = await serve([json(200, { ok: true })]);
     await get(new RequestCore(settingsFor(`${s.url}/domino/`)));
     expect(s.seen).toEqual(["GET /domino/api/thing"]);
+  });
+
+  /** A reply after `ms`, so that requests overlap. */
+  const slowly =
+    (ms: number, reply: Reply): Reply =>
+    (req, res, body) =>
+      void setTimeout(() => reply(req, res, body), ms);
+
+  it("inside withSharedReads, an identical GET in flight answers the call; each caller gets its own copy", async () => {
+    const s = await serve([slowly(100, json(200, { items: [1] })), json(200, { items: [2] })]);
+    const core = new RequestCore(settingsFor(s.url));
+    const list = () => core.call<{ items: number[] }>({ operation: "list things", method: "GET", path: "/api/things" });
+    const first = list();
+    const [a, b] = await Promise.all([first, withSharedReads(list)]);
+    expect(s.seen).toEqual(["GET /api/things"]);
+    expect(core.requestsSent).toBe(1);
+    expect(core.readsShared).toBe(1);
+    expect(a).toEqual({ items: [1] });
+    expect(b).toEqual(a);
+    expect(b).not.toBe(a);
+    // Once answered, nothing is in flight: the next call is sent.
+    await expect(withSharedReads(list)).resolves.toEqual({ items: [2] });
+    expect(s.seen).toHaveLength(2);
+  });
+
+  it("outside withSharedReads, and for other URLs or methods, every call is sent", async () => {
+    const s = await serve([slowly(100, json(200, { ok: true }))]);
+    const core = new RequestCore(settingsFor(s.url));
+    const call = (method: "GET" | "PUT", path: string) => core.call({ operation: "thing", method, path, body: method === "PUT" ? {} : undefined });
+    await Promise.all([
+      call("GET", "/api/things"),
+      // Not inside withSharedReads: a read that must follow what came before it.
+      call("GET", "/api/things"),
+      withSharedReads(() => call("GET", "/api/things?offset=1")),
+      withSharedReads(() => call("PUT", "/api/things")),
+      withSharedReads(() => call("PUT", "/api/things")),
+    ]);
+    expect(s.seen.sort()).toEqual(["GET /api/things", "GET /api/things", "GET /api/things?offset=1", "PUT /api/things", "PUT /api/things"]);
+    expect(core.readsShared).toBe(0);
+  });
+
+  it("a shared GET that fails fails each caller, after its retries, with one set of requests", async () => {
+    const s = await serve([slowly(50, json(500, { message: "down" }))]);
+    const core = new RequestCore(settingsFor(s.url, { "domino:maxRetries": "2" }));
+    const list = () => core.call({ operation: "list things", method: "GET", path: "/api/things" });
+    const results = await Promise.allSettled([list(), withSharedReads(list)]);
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    expect(s.seen).toHaveLength(3);
   });
 
   it("pages until a short page, using the limit the server says it used", async () => {

@@ -83,6 +83,23 @@ describe.each(["6.3", "5.3"] as const)("Collaborator against Domino %s", (domino
     expect((await env.requestCounts()).byRoute).toEqual(projectRead);
   });
 
+  it("a refresh reading the project and its collaborator at once sends one project read", async () => {
+    const projectId = await makeProject("refresh-together");
+    const { id, outs } = await provider.create(await checked({ projectId, userId: BOB, role: "contributor" }));
+    const project = await projectProvider.read(projectId);
+    // Answers take 100 ms, so the two reads overlap, as in a refresh.
+    await env.api("PUT", "/__emulator/faults", { latencyMs: 100 });
+    try {
+      await env.resetRequestCounts();
+      const [projectRead2, collaboratorRead] = await Promise.all([projectProvider.read(projectId, project.props), provider.read(id, outs)]);
+      expect((await env.requestCounts()).byRoute).toEqual(projectRead);
+      expect(projectRead2.props).toEqual(project.props);
+      expect(collaboratorRead).toEqual({ id, props: outs, inputs: outs });
+    } finally {
+      await env.api("PUT", "/__emulator/faults", { latencyMs: 0 });
+    }
+  });
+
   it("changes the role by remove + add", async () => {
     const projectId = await makeProject("roles");
     const { id, outs } = await provider.create(await checked({ projectId, userId: BOB, role: "contributor" }));

@@ -132,6 +132,35 @@ describe("Goal against Domino 6.3", () => {
     await expect(provider.delete(id, {} as GoalOutputs)).resolves.toBeUndefined();
   });
 
+  it("concurrent creates in one project share the list taken before them; the list after a lost answer is its own", async () => {
+    const projectId = await makeProject(env, "siblings");
+    const titles = ["One", "Two", "Three"];
+    const inputs = await Promise.all(titles.map((title) => checked({ projectId, title })));
+    // Answers take 100 ms, so the three creates' lists overlap.
+    await env.api("PUT", "/__emulator/faults", { latencyMs: 100 });
+    try {
+      await env.resetRequestCounts();
+      const made = await Promise.all(inputs.map((i) => provider.create(i)));
+      expect(made.map((m) => m.outs.title)).toEqual(titles);
+      const counts = (await env.requestCounts()).byRoute;
+      expect(counts["GET /api/projects/v1/projects/{projectId}/goals"]).toBe(1);
+      expect(counts["POST /api/projects/v1/projects/{projectId}/goals"]).toBe(3);
+
+      // One answer lost after the POST committed: its own list after, never a shared one.
+      const more = await Promise.all(["Four", "Five"].map((title) => checked({ projectId, title })));
+      await env.dropNext({ method: "POST", route: "/api/projects/v1/projects/{projectId}/goals", when: "after" });
+      await env.resetRequestCounts();
+      const recovered = await Promise.all(more.map((i) => provider.create(i)));
+      const after = (await env.requestCounts()).byRoute;
+      expect(after["GET /api/projects/v1/projects/{projectId}/goals"]).toBe(2);
+      expect(after["POST /api/projects/v1/projects/{projectId}/goals"]).toBe(2);
+      expect(recovered.map((m) => m.outs.title)).toEqual(["Four", "Five"]);
+    } finally {
+      await env.api("PUT", "/__emulator/faults", { latencyMs: 0 });
+    }
+    expect((await goalsOf(env, projectId)).map((g) => g.title).sort()).toEqual(["Five", "Four", "One", "Three", "Two"]);
+  });
+
   it("never duplicates a create whose answer was lost", async () => {
     const projectId = await makeProject(env, "lost");
     await env.api("PUT", "/__emulator/faults", { dropResponseRate: 1 });
