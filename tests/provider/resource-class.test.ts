@@ -10,7 +10,7 @@ import { Goal } from "../../provider/resources/goal";
 
 type Formatter = (error: Error, frames: NodeJS.CallSite[]) => unknown;
 
-/** Constructs a Goal with a recording formatter in place; returns the top frame of each trace it formatted. */
+/** What a recording formatter saw while a Goal was constructed. */
 interface Recorded {
   /** The top frame's function of each trace formatted. */
   topFrames: string[];
@@ -20,6 +20,7 @@ interface Recorded {
   registered: Promise<unknown>;
 }
 
+/** Constructs a Goal with a recording formatter in place. */
 function constructRecording(): Recorded {
   const topFrames: string[] = [];
   const positionFiles: string[] = [];
